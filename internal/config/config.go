@@ -132,16 +132,6 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (PENGCHENG_LOG_LEVEL)")
 }
 
-// Load returns the configuration from defaults, the environment and args
-// parsed by fs (on which RegisterFlags has been called with the returned
-// pointer's target), completed and validated.
-func Load(getenv func(string) string) (Config, error) {
-	c := Default()
-	if err := c.FromEnv(getenv); err != nil {
-		return c, err
-	}
-	return c, nil
-}
 
 // Complete fills the values derived from others (DB from DataDir, BaseURL
 // from Addr, SecureCookies from BaseURL) and validates the result.
