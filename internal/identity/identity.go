@@ -168,8 +168,10 @@ type Store interface {
 	PasswordHash(ctx context.Context, id string) (string, error)
 	SetPasswordHash(ctx context.Context, id, hash string, now time.Time) error
 	// RecordLoginFailure increments the failure count and, when it reaches
-	// max, sets locked_until; it returns the new count and lock time.
+	// max, sets the lock time to lockUntil; it returns the new count and
+	// the lock time it set (zero when the count is still below max).
 	RecordLoginFailure(ctx context.Context, id string, max int, lockUntil time.Time) (int, time.Time, error)
+	// ResetLoginFailures sets the failure count to zero and clears the lock.
 	ResetLoginFailures(ctx context.Context, id string) error
 	CountAccounts(ctx context.Context) (int, error)
 
