@@ -133,7 +133,9 @@ func TestUpdateAccountAuthorization(t *testing.T) {
 			{"citizen changes another citizen", c.citizen, c.citizen2, u(func(x *identity.AccountUpdate) { x.Lang = Ptr("en") }), errs.NotFound},
 			{"caseworker gives self a role", c.clerkA, c.clerkA, u(func(x *identity.AccountUpdate) { x.Roles = Ptr([]identity.Role{identity.DeptAdmin}) }), errs.Forbidden},
 			{"dept admin renames own staff", c.deptAdminA, c.clerkA, u(func(x *identity.AccountUpdate) { x.DisplayName = Ptr("新名") }), errs.Internal},
-			{"dept admin gives a role", c.deptAdminA, c.clerkA, u(func(x *identity.AccountUpdate) { x.Roles = Ptr([]identity.Role{identity.Caseworker, identity.Dispatcher}) }), errs.Internal},
+			{"dept admin gives a role", c.deptAdminA, c.clerkA, u(func(x *identity.AccountUpdate) {
+				x.Roles = Ptr([]identity.Role{identity.Caseworker, identity.Dispatcher})
+			}), errs.Internal},
 			{"dept admin grants platform admin", c.deptAdminA, c.clerkA, u(func(x *identity.AccountUpdate) { x.Roles = Ptr([]identity.Role{identity.PlatformAdmin}) }), errs.Forbidden},
 			{"dept admin moves staff away", c.deptAdminA, c.clerkA, u(func(x *identity.AccountUpdate) { x.Department = Ptr(DeptB) }), errs.Forbidden},
 			{"dept admin changes other department", c.deptAdminA, c.clerkB, u(func(x *identity.AccountUpdate) { x.Disabled = Ptr(true) }), errs.NotFound},

@@ -6,8 +6,8 @@ import (
 
 	"github.com/pengcheng-gov/pengcheng/internal/errs"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
-	"github.com/pengcheng-gov/pengcheng/internal/ids"
 	. "github.com/pengcheng-gov/pengcheng/internal/identity/identitytest"
+	"github.com/pengcheng-gov/pengcheng/internal/ids"
 )
 
 func TestSessionLifetime(t *testing.T) {
