@@ -57,13 +57,14 @@ func Claims(a *identity.Account, c *Client, scopes []string) map[string]any {
 }
 
 // UserClaims returns the claims client clientID receives about the account
-// with the given scopes, loading both.
+// with the given scopes, loading both. It returns ErrInvalidToken when the
+// account no longer exists or is disabled.
 func (s *Service) UserClaims(ctx context.Context, accountID, clientID string, scopes []string) (map[string]any, error) {
 	c, err := s.store.FindClientByID(ctx, clientID)
 	if err != nil {
 		return nil, fmt.Errorf("claims: client %s: %w", clientID, err)
 	}
-	a, err := s.accounts.AccountByID(ctx, accountID)
+	a, err := s.activeAccount(ctx, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("claims: account %s: %w", accountID, err)
 	}

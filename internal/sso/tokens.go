@@ -234,6 +234,28 @@ func (s *Service) RevokeGrant(ctx context.Context, grantID string) error {
 	return s.store.RevokeGrant(ctx, grantID, s.now())
 }
 
+// RevokeTokenByID revokes the access token, or the grant of the refresh
+// token, with id, on behalf of client clientID. It returns errs.NotFound
+// for unknown ids and errs.Forbidden when the token is another client's.
+func (s *Service) RevokeTokenByID(ctx context.Context, id, clientID string) error {
+	if t, err := s.store.FindAccessToken(ctx, id); err == nil {
+		if t.ClientID != clientID {
+			return errs.E(errs.Forbidden, "token.other_client", "令牌不属于此应用", "the token was not issued to this client")
+		}
+		return s.store.RevokeAccessToken(ctx, id, s.now())
+	} else if !errs.Is(err, errs.NotFound) {
+		return err
+	}
+	t, err := s.store.FindRefreshTokenByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if t.ClientID != clientID {
+		return errs.E(errs.Forbidden, "token.other_client", "令牌不属于此应用", "the token was not issued to this client")
+	}
+	return s.store.RevokeGrant(ctx, t.GrantID, s.now())
+}
+
 // RefreshTokenByID returns a refresh token by its id, whatever its state.
 func (s *Service) RefreshTokenByID(ctx context.Context, id string) (*RefreshToken, error) {
 	return s.store.FindRefreshTokenByID(ctx, id)
