@@ -192,10 +192,16 @@ type Store interface {
 	// Count returns the counter's value within its current window.
 	Count(ctx context.Context, key string, window time.Duration, now time.Time) (int, error)
 	ResetCounter(ctx context.Context, key string) error
+	// DeleteStaleCounters removes the counters whose window started before
+	// before, and returns how many it removed.
+	DeleteStaleCounters(ctx context.Context, before time.Time) (int, error)
 
 	CreateOTP(ctx context.Context, id, phone, codeHash string, created, expires time.Time) error
 	// ConsumeOTP marks the newest unexpired, unused code for phone used if
 	// codeHash matches; otherwise it counts an attempt. It returns whether
 	// the code matched.
 	ConsumeOTP(ctx context.Context, phone, codeHash string, now time.Time, maxAttempts int) (bool, error)
+	// DeleteExpiredOTPs removes the codes that expired at or before now,
+	// and returns how many it removed.
+	DeleteExpiredOTPs(ctx context.Context, now time.Time) (int, error)
 }

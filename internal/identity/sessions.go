@@ -117,14 +117,26 @@ func (s *Service) Logout(ctx context.Context, sess *Session, c Client) error {
 	return s.audit(ctx, EventLogout, a, login, c, sess.Method)
 }
 
-// DeleteExpiredSessions removes sessions that have expired, for a periodic
-// clean-up job, and returns how many it removed.
-func (s *Service) DeleteExpiredSessions(ctx context.Context) (int, error) {
-	n, err := s.store.DeleteExpiredSessions(ctx, s.now())
+// Sweep removes what has run out: expired sessions and one-time codes,
+// and throttle counters whose window has long passed. It is meant for a
+// periodic job and returns how many rows it removed.
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	now := s.now()
+	sessions, err := s.store.DeleteExpiredSessions(ctx, now)
 	if err != nil {
-		return 0, fmt.Errorf("delete expired sessions: %w", err)
+		return 0, fmt.Errorf("sweep sessions: %w", err)
 	}
-	return n, nil
+	codes, err := s.store.DeleteExpiredOTPs(ctx, now)
+	if err != nil {
+		return sessions, fmt.Errorf("sweep one-time codes: %w", err)
+	}
+	p := s.policy
+	longest := max(p.IPWindow, p.LockoutFor, p.OTPInterval, time.Hour)
+	counters, err := s.store.DeleteStaleCounters(ctx, now.Add(-longest))
+	if err != nil {
+		return sessions + codes, fmt.Errorf("sweep counters: %w", err)
+	}
+	return sessions + codes + counters, nil
 }
 
 func errDisabled() error {

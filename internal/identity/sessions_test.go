@@ -49,9 +49,9 @@ func TestSessionLifetime(t *testing.T) {
 				t.Errorf("%s: got %v %+v %v; want expiry %v", st.name, got, gs, err, st.wantExpires)
 			}
 		}
-		n, err = s.DeleteExpiredSessions(ctx)
+		n, err = s.Sweep(ctx)
 		if err != nil || n != 1 {
-			t.Errorf("DeleteExpiredSessions = %d, %v; want 1", n, err)
+			t.Errorf("Sweep = %d, %v; want 1 (the expired session)", n, err)
 		}
 		for _, tok := range []string{"", "not-a-token", token} {
 			wantErr(t, "Authenticate("+tok+")", errOnly2(s.Authenticate(ctx, tok)), errs.Unauthenticated, "")

@@ -94,6 +94,15 @@ func affected(res sql.Result, what string) error {
 	return nil
 }
 
+// rowsAffected returns how many rows res changed.
+func rowsAffected(res sql.Result, what string) (int, error) {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return int(n), nil
+}
+
 // page clamps paging parameters: limit defaults to 50 and is at most 500.
 func page(offset, limit int) (int, int) {
 	if offset < 0 {

@@ -56,3 +56,12 @@ func (s *Store) ConsumeOTP(ctx context.Context, phone, codeHash string, now time
 	}
 	return ok, nil
 }
+
+// DeleteExpiredOTPs removes the codes that expired at or before now.
+func (s *Store) DeleteExpiredOTPs(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.db.Exec(ctx, `DELETE FROM otp_codes WHERE expires_at <= ?`, now.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("delete expired one-time codes: %w", err)
+	}
+	return rowsAffected(res, "delete expired one-time codes")
+}

@@ -68,9 +68,5 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, 
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("delete expired sessions: %w", err)
-	}
-	return int(n), nil
+	return rowsAffected(res, "delete expired sessions")
 }

@@ -52,3 +52,12 @@ func (s *Store) ResetCounter(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// DeleteStaleCounters removes counters whose window started before before.
+func (s *Store) DeleteStaleCounters(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.db.Exec(ctx, `DELETE FROM throttle WHERE window_start < ?`, before.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("delete stale counters: %w", err)
+	}
+	return rowsAffected(res, "delete stale counters")
+}

@@ -232,6 +232,9 @@ func testCounters(t *testing.T, s identity.Store) {
 		{"count of unknown key", "count", "never", 0, 0},
 		{"reset of unknown key", "reset", "never", 0, 0},
 		{"other key untouched", "count", "other", 2 * time.Minute, 1},
+		{"sweep: only windows started before the cut", "sweep", "", time.Minute + time.Second, 1},
+		{"swept key is gone", "count", "other", 2 * time.Minute, 0},
+		{"the newer key stays", "count", "k", w + 9*time.Minute, 1},
 	}
 	for _, st := range steps {
 		var n int
@@ -243,6 +246,8 @@ func testCounters(t *testing.T, s identity.Store) {
 			n, err = s.Count(ctx, st.key, w, t0.Add(st.at))
 		case "reset":
 			err = s.ResetCounter(ctx, st.key)
+		case "sweep":
+			n, err = s.DeleteStaleCounters(ctx, t0.Add(st.at))
 		}
 		if err != nil || n != st.wantCount {
 			t.Errorf("%s: got %d, %v; want %d", st.name, n, err, st.wantCount)
@@ -321,5 +326,12 @@ func testOTP(t *testing.T, s identity.Store) {
 	}
 	if !consume(phone, "new", 52*time.Minute) {
 		t.Errorf("the newest code failed")
+	}
+
+	// Clean-up: of the 7 codes of phone and 1 of other, those that expired
+	// by 55 min go: all but "new", which expires at 56.
+	n, err := s.DeleteExpiredOTPs(ctx, t0.Add(55*time.Minute))
+	if err != nil || n != 7 {
+		t.Errorf("DeleteExpiredOTPs = %d, %v; want 7", n, err)
 	}
 }
