@@ -49,6 +49,7 @@ type instance struct {
 	db       *db.DB
 	ident    *identity.Service
 	sso      *sso.Service
+	store    *ssosql.Store
 	provider *ssoweb.Provider
 	clock    *clock
 }
@@ -72,7 +73,8 @@ func newInstance(t *testing.T, d *db.DB, host string) *instance {
 	in.url = "http://" + host + ":" + port
 	in.ident = identity.NewService(identitysql.New(d), nil, identity.DefaultPolicy(), in.clock.Now, log)
 	var err error
-	in.sso, err = sso.NewService(ssosql.New(d), in.ident, sso.DefaultConfig(), in.clock.Now, log)
+	in.store = ssosql.New(d)
+	in.sso, err = sso.NewService(in.store, in.ident, sso.DefaultConfig(), in.clock.Now, log)
 	if err != nil {
 		t.Fatal(err)
 	}
