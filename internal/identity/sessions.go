@@ -117,26 +117,27 @@ func (s *Service) Logout(ctx context.Context, sess *Session, c Client) error {
 	return s.audit(ctx, EventLogout, a, login, c, sess.Method)
 }
 
-// Sweep removes what has run out: expired sessions and one-time codes,
-// and throttle counters whose window has long passed. It is meant for a
-// periodic job and returns how many rows it removed.
-func (s *Service) Sweep(ctx context.Context) (int, error) {
+// Housekeeping removes what has run out: expired sessions and one-time
+// codes, and throttle counters whose window has long passed. The app runs
+// it periodically.
+func (s *Service) Housekeeping(ctx context.Context) error {
 	now := s.now()
 	sessions, err := s.store.DeleteExpiredSessions(ctx, now)
 	if err != nil {
-		return 0, fmt.Errorf("sweep sessions: %w", err)
+		return fmt.Errorf("identity housekeeping: sessions: %w", err)
 	}
 	codes, err := s.store.DeleteExpiredOTPs(ctx, now)
 	if err != nil {
-		return sessions, fmt.Errorf("sweep one-time codes: %w", err)
+		return fmt.Errorf("identity housekeeping: one-time codes: %w", err)
 	}
 	p := s.policy
 	longest := max(p.IPWindow, p.LockoutFor, p.OTPInterval, time.Hour)
 	counters, err := s.store.DeleteStaleCounters(ctx, now.Add(-longest))
 	if err != nil {
-		return sessions + codes, fmt.Errorf("sweep counters: %w", err)
+		return fmt.Errorf("identity housekeeping: counters: %w", err)
 	}
-	return sessions + codes + counters, nil
+	s.log.DebugContext(ctx, "identity housekeeping", "sessions", sessions, "codes", codes, "counters", counters)
+	return nil
 }
 
 func errDisabled() error {

@@ -49,9 +49,11 @@ func TestSessionLifetime(t *testing.T) {
 				t.Errorf("%s: got %v %+v %v; want expiry %v", st.name, got, gs, err, st.wantExpires)
 			}
 		}
-		n, err = s.Sweep(ctx)
-		if err != nil || n != 1 {
-			t.Errorf("Sweep = %d, %v; want 1 (the expired session)", n, err)
+		if err := s.Housekeeping(ctx); err != nil {
+			t.Errorf("Housekeeping: %v", err)
+		}
+		if err := e.DB.QueryRow(ctx, `SELECT COUNT(*) FROM sessions`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%d sessions after Housekeeping, %v; want the expired one gone", n, err)
 		}
 		for _, tok := range []string{"", "not-a-token", token} {
 			wantErr(t, "Authenticate("+tok+")", errOnly2(s.Authenticate(ctx, tok)), errs.Unauthenticated, "")
