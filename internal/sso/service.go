@@ -133,9 +133,11 @@ func (s *Service) Start(ctx context.Context) error {
 // Sealer returns the sealer of tokens and codes; nil before Start.
 func (s *Service) Sealer() *Sealer { return s.sealer }
 
-// Maintain rotates the signing key when it is too old, deletes retired
-// keys and expired requests, tokens and states. Call it periodically.
-func (s *Service) Maintain(ctx context.Context) error {
+// Housekeeping rotates the signing key when it is older than KeyMaxAge,
+// deletes retired keys past their retention and expired requests, tokens
+// and federation states. Call it periodically (every few minutes); it is
+// safe to run on several instances at once.
+func (s *Service) Housekeeping(ctx context.Context) error {
 	_, kerr := s.EnsureKeys(ctx)
 	n, derr := s.store.DeleteExpired(ctx, s.now())
 	if derr == nil && n > 0 {
@@ -144,7 +146,7 @@ func (s *Service) Maintain(ctx context.Context) error {
 	return errors.Join(kerr, derr)
 }
 
-// Run calls Maintain every interval until ctx ends, logging failures.
+// Run calls Housekeeping every interval until ctx ends, logging failures.
 func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -153,7 +155,7 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.Maintain(ctx); err != nil && ctx.Err() == nil {
+			if err := s.Housekeeping(ctx); err != nil && ctx.Err() == nil {
 				s.log.ErrorContext(ctx, "sso maintenance", "err", err)
 			}
 		}

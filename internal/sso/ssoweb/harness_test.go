@@ -82,7 +82,7 @@ func newInstance(t *testing.T, d *db.DB, host string) *instance {
 		t.Fatal(err)
 	}
 	srv, err := web.NewServer(web.Options{
-		Log: log, Registry: web.NewRegistry(), Sessions: in.ident, CSRFExempt: ssoweb.CSRFExempt,
+		Log: log, Registry: web.NewRegistry(), Sessions: in.ident, CSRFExempt: ssoweb.CSRFExempt(),
 		Templates: []web.TemplateSet{ssoweb.Templates(), {Module: "test", FS: fstest.MapFS{"login.html": {Data: []byte(loginPage)}}}},
 	})
 	if err != nil {

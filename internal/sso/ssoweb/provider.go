@@ -71,12 +71,13 @@ const (
 	adminFedPath     = "/admin/sso/federation"
 )
 
-// CSRFExempt lists the paths that relying parties' back ends post to and
-// that must skip the platform's CSRF checks (web.Options.CSRFExempt): the
-// whole /oauth/ tree. Those endpoints authenticate clients themselves and
-// set no state from the browser's cookies, except end_session, which ends
-// a session only for a valid id_token_hint and otherwise asks the person.
-var CSRFExempt = []string{"/oauth/"}
+// CSRFExempt returns the paths that relying parties' back ends post to
+// and that must skip the platform's CSRF checks (web.Options.CSRFExempt):
+// the whole /oauth/ tree. Those endpoints authenticate clients themselves
+// and act on no browser cookie, except end_session, which ends a session
+// only for a valid id_token_hint naming its account and otherwise asks
+// the person to confirm on a CSRF-protected page.
+func CSRFExempt() []string { return []string{"/oauth/"} }
 
 // Sessions is what the provider needs from the identity service to sign
 // people in after a federated login and out on RP-initiated logout
