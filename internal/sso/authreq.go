@@ -136,6 +136,30 @@ func (s *Service) GrantConsent(ctx context.Context, accountID, clientID string, 
 	return nil
 }
 
+// Authorization is a consent with the name of its client, for the page
+// where people review what they allowed.
+type Authorization struct {
+	Consent
+	ClientName string
+}
+
+// Authorizations lists what the account allowed which clients.
+func (s *Service) Authorizations(ctx context.Context, accountID string) ([]Authorization, error) {
+	cs, err := s.store.FindConsents(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Authorization, 0, len(cs))
+	for _, c := range cs {
+		a := Authorization{Consent: *c, ClientName: c.ClientID}
+		if cl, err := s.store.FindClientByID(ctx, c.ClientID); err == nil {
+			a.ClientName = cl.Name
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
 // RevokeConsent forgets the account's consent for the client and revokes
 // the tokens the client holds for it.
 func (s *Service) RevokeConsent(ctx context.Context, accountID, clientID string) error {

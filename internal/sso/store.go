@@ -79,6 +79,8 @@ type KeyStore interface {
 // ConsentStore persists consents.
 type ConsentStore interface {
 	FindConsent(ctx context.Context, accountID, clientID string) (*Consent, error)
+	// FindConsents returns an account's consents, newest first.
+	FindConsents(ctx context.Context, accountID string) ([]*Consent, error)
 	// SaveConsent creates or replaces the consent of an account for a client.
 	SaveConsent(ctx context.Context, c *Consent) error
 	DeleteConsent(ctx context.Context, accountID, clientID string) error

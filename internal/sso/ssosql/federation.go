@@ -22,6 +22,27 @@ func (s *Store) FindConsent(ctx context.Context, accountID, clientID string) (*s
 	return &c, nil
 }
 
+// FindConsents implements sso.ConsentStore.
+func (s *Store) FindConsents(ctx context.Context, accountID string) ([]*sso.Consent, error) {
+	rows, err := s.db.Query(ctx, `SELECT client_id, scopes, granted_at FROM sso_consents WHERE account_id = ?
+		ORDER BY granted_at DESC, client_id`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("find consents: %w", err)
+	}
+	defer rows.Close()
+	var out []*sso.Consent
+	for rows.Next() {
+		c := &sso.Consent{AccountID: accountID}
+		var scopes string
+		if err := rows.Scan(&c.ClientID, &scopes, &c.GrantedAt); err != nil {
+			return nil, fmt.Errorf("scan consent: %w", err)
+		}
+		c.Scopes, c.GrantedAt = split[string](scopes), c.GrantedAt.UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // SaveConsent implements sso.ConsentStore.
 func (s *Store) SaveConsent(ctx context.Context, c *sso.Consent) error {
 	_, err := s.db.Exec(ctx, `INSERT INTO sso_consents (account_id, client_id, scopes, granted_at) VALUES (?, ?, ?, ?)

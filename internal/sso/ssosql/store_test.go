@@ -315,6 +315,13 @@ func TestConsents(t *testing.T) {
 		if diff := cmp.Diff(c, got); diff != "" {
 			t.Errorf("consent after replacing (-want +got):\n%s", diff)
 		}
+		all, err := b.store.FindConsents(ctx, b.account.ID)
+		if err != nil || len(all) != 1 || !cmp.Equal(all[0], c) {
+			t.Errorf("consents of the account: got %v, %v; want the one", all, err)
+		}
+		if none, err := b.store.FindConsents(ctx, "nobody"); err != nil || len(none) != 0 {
+			t.Errorf("consents of nobody: got %v, %v", none, err)
+		}
 		if err := b.store.DeleteConsent(ctx, b.account.ID, b.client.ID); err != nil {
 			t.Fatal(err)
 		}

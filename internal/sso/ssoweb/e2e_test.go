@@ -360,3 +360,24 @@ func TestClientCredentials(t *testing.T) {
 		t.Errorf("a wrong client secret got a token")
 	}
 }
+
+func TestWithdrawConsent(t *testing.T) {
+	t.Parallel()
+	e := setupE2E(t, sqlite(t), []string{"openid", "profile"}, nil)
+	b := newBrowser(t)
+	res := e.login(t, b)
+	p := b.get(e.pc.url + "/account/authorizations")
+	if p.status != http.StatusOK || !strings.Contains(p.body, "人事管理系统") {
+		t.Fatalf("authorizations page: %d\n%s", p.status, p.body)
+	}
+	p = b.post(p, "/account/authorizations/"+e.client.ID+"/revoke", url.Values{})
+	if strings.Contains(p.body, "人事管理系统") {
+		t.Errorf("the withdrawn consent is still listed:\n%s", p.body)
+	}
+	if _, err := e.pc.provider.VerifyAccessToken(context.Background(), res.token.AccessToken); err == nil {
+		t.Errorf("the client's token survived the withdrawal")
+	}
+	// The next login asks again.
+	p = b.get(e.rp.srv.URL + "/login")
+	b.consent(p, "allow")
+}

@@ -27,6 +27,7 @@
 //	GET  /oidc/continue?id=…            sign-in continuation for a request
 //	POST /oidc/consent                  the consent decision
 //	GET, POST /oidc/logout              logout confirmation
+//	GET  /account/authorizations        the consents a person gave, to withdraw
 //	GET  /federation/{id}/start         begin a login at an upstream issuer
 //	GET  /federation/callback           the upstream issuer's answer
 //	/admin/sso/clients…, /admin/sso/federation…   administration
@@ -183,6 +184,8 @@ func (p *Provider) Routes(mux *http.ServeMux) {
 	mux.Handle("POST "+consentPath, web.Handler(p.consent))
 	mux.Handle("GET "+logoutPath, web.Handler(p.logoutPage))
 	mux.Handle("POST "+logoutPath, web.Handler(p.logout))
+	mux.Handle("GET "+authorizationsPath, web.RequireAccount(p.authorizations))
+	mux.Handle("POST "+authorizationsPath+"/{client}/revoke", web.RequireAccount(p.revokeAuthorization))
 	mux.Handle("GET /federation/{id}/start", web.Handler(p.federationStart))
 	mux.Handle("GET "+fedCallbackPath, web.Handler(p.federationCallback))
 	p.adminRoutes(mux)

@@ -24,6 +24,7 @@ func Templates() web.TemplateSet {
 		FS:       sub,
 		Messages: messages,
 		Nav: []web.NavItem{
+			{Label: "sso.nav.authorizations", Path: authorizationsPath, Show: func(a *identity.Account) bool { return a != nil }},
 			{Label: "sso.nav.clients", Path: adminClientsPath, Admin: true, Show: isAdmin},
 			{Label: "sso.nav.federation", Path: adminFedPath, Admin: true, Show: isAdmin},
 		},
@@ -32,8 +33,9 @@ func Templates() web.TemplateSet {
 
 // messages is the module's message catalog.
 var messages = web.Messages{
-	"sso.nav.clients":    {ZH: "接入应用", EN: "Single sign-on clients"},
-	"sso.nav.federation": {ZH: "交叉认证", EN: "Cross-authentication"},
+	"sso.nav.authorizations": {ZH: "应用授权", EN: "App permissions"},
+	"sso.nav.clients":        {ZH: "接入应用", EN: "Single sign-on clients"},
+	"sso.nav.federation":     {ZH: "交叉认证", EN: "Cross-authentication"},
 
 	"sso.consent.title":    {ZH: "授权确认", EN: "Allow access"},
 	"sso.consent.intro":    {ZH: "“%s”请求通过鹏城统一身份认证获取以下信息：", EN: "“%s” asks to receive the following through Pengcheng single sign-on:"},
@@ -109,6 +111,14 @@ var messages = web.Messages{
 	"sso.edit":            {ZH: "编辑", EN: "Edit"},
 	"sso.save":            {ZH: "保存", EN: "Save"},
 	"sso.cancel":          {ZH: "取消", EN: "Cancel"},
+
+	"sso.auth.title":    {ZH: "已授权的应用", EN: "Applications you allowed"},
+	"sso.auth.intro":    {ZH: "以下部门业务系统可以通过统一身份认证获取您的信息。撤销后，该应用的登录状态和访问令牌立即失效，下次登录时会再次询问您。", EN: "These departments' systems may receive your information through single sign-on. Withdrawing ends the application's access at once; it will ask you again next time."},
+	"sso.auth.scopes":   {ZH: "可获取的信息", EN: "What it receives"},
+	"sso.auth.granted":  {ZH: "授权时间", EN: "Allowed on"},
+	"sso.auth.revoke":   {ZH: "撤销授权", EN: "Withdraw"},
+	"sso.auth.none":     {ZH: "您尚未授权任何应用。", EN: "You have not allowed any application."},
+	"sso.flash.revoked": {ZH: "已撤销授权。", EN: "Permission withdrawn."},
 
 	"sso.flash.client_saved":     {ZH: "应用已保存。", EN: "Client saved."},
 	"sso.flash.client_deleted":   {ZH: "应用已删除。", EN: "Client deleted."},
