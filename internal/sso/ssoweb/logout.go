@@ -43,6 +43,7 @@ type clearingWriter struct {
 	wrote   bool
 }
 
+// WriteHeader clears the session cookie first when the session ended.
 func (c *clearingWriter) WriteHeader(code int) {
 	if !c.wrote && c.st.ended {
 		c.cookies.ClearSession(c.ResponseWriter)
@@ -51,6 +52,7 @@ func (c *clearingWriter) WriteHeader(code int) {
 	c.ResponseWriter.WriteHeader(code)
 }
 
+// Write starts the response through WriteHeader when op did not.
 func (c *clearingWriter) Write(b []byte) (int, error) {
 	if !c.wrote {
 		c.WriteHeader(http.StatusOK)
@@ -58,6 +60,7 @@ func (c *clearingWriter) Write(b []byte) (int, error) {
 	return c.ResponseWriter.Write(b)
 }
 
+// Unwrap gives http.ResponseController the underlying writer.
 func (c *clearingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
 // logoutPrefix separates sealed logout targets from other sealed values.
