@@ -72,8 +72,9 @@ func (c *Cookies) takeFlash(w http.ResponseWriter, r *http.Request) string {
 	return msg
 }
 
-// setLang remembers the chosen UI language for a year.
-func (c *Cookies) setLang(w http.ResponseWriter, lang string) {
+// SetLang remembers the chosen UI language ("zh" or "en") for a year; it
+// then takes precedence over the account's preference and the browser's.
+func (c *Cookies) SetLang(w http.ResponseWriter, lang string) {
 	c.set(w, LangCookieName, lang, 365*24*time.Hour)
 }
 

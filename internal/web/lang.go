@@ -59,7 +59,7 @@ func Language(c *Cookies, def string) Middleware {
 			lang := ""
 			if q := r.URL.Query().Get("lang"); validLang(q) {
 				lang = q
-				c.setLang(w, q)
+				c.SetLang(w, q)
 			} else if ck, err := r.Cookie(LangCookieName); err == nil && validLang(ck.Value) {
 				lang = ck.Value
 			} else if a := AccountFrom(r.Context()); a != nil && validLang(a.Lang) {

@@ -21,6 +21,13 @@ func (t Text) In(lang string) string {
 	return t.ZH
 }
 
+// Link is a labelled link, such as a federated login provider's entry on
+// the login page.
+type Link struct {
+	Label Text
+	URL   string
+}
+
 // Messages is a message catalog: keys, conventionally "module.page.what",
 // to their text. Templates translate keys with the t function.
 type Messages map[string]Text
