@@ -227,7 +227,7 @@ func TestPromptAndLogout(t *testing.T) {
 
 	// prompt=none without a session answers login_required to the RP.
 	b.get(e.rp.srv.URL + "/login?prompt=none")
-	if got := e.rp.last; got == nil || got.errCode != "login_required" {
+	if got := e.rp.lastResult(); got == nil || got.errCode != "login_required" {
 		t.Errorf("prompt=none signed out: got %+v, want login_required", got)
 	}
 	res := e.login(t, b)
@@ -253,7 +253,7 @@ func TestPromptAndLogout(t *testing.T) {
 	// Denying consent answers access_denied.
 	p = b.get(e.rp.srv.URL + "/login?prompt=consent")
 	b.consent(p, "deny")
-	if got := e.rp.last; got.errCode != "access_denied" {
+	if got := e.rp.lastResult(); got.errCode != "access_denied" {
 		t.Errorf("denied consent: got %+v, want access_denied", got)
 	}
 

@@ -332,6 +332,13 @@ func (r *rp) finish(req *http.Request) *rpResult {
 	return res
 }
 
+// lastResult returns the outcome of the last callback, or nil.
+func (r *rp) lastResult() *rpResult {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last
+}
+
 // result returns the outcome of the last callback, failing on errors.
 func (r *rp) result() *rpResult {
 	r.t.Helper()
