@@ -32,6 +32,7 @@ func serve(ctx context.Context, env Env, name string, args []string, seed bool) 
 	if err := parse(fs, &cfg, args); err != nil {
 		return err
 	}
+	cfg.DevLogins = seed
 	log := cfg.Logger(env.Stderr)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -1,0 +1,208 @@
+// Package app wires Pengcheng together: configuration → database → stores →
+// services → HTTP. It is the only package that knows every module; the
+// wiring is explicit, with no registries and no globals.
+//
+// [Open] builds everything but does not listen; [App.Serve] serves on a
+// listener until its context ends, then shuts down gracefully; [App.Close]
+// releases the database. Commands and end-to-end tests use the same path.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pengcheng-gov/pengcheng/internal/catalog"
+	"github.com/pengcheng-gov/pengcheng/internal/catalog/catalogsql"
+	"github.com/pengcheng-gov/pengcheng/internal/config"
+	"github.com/pengcheng-gov/pengcheng/internal/db"
+	"github.com/pengcheng-gov/pengcheng/internal/demo"
+	"github.com/pengcheng-gov/pengcheng/internal/grid"
+	"github.com/pengcheng-gov/pengcheng/internal/grid/gridsql"
+	"github.com/pengcheng-gov/pengcheng/internal/identity"
+	"github.com/pengcheng-gov/pengcheng/internal/identity/identitysql"
+	"github.com/pengcheng-gov/pengcheng/internal/identity/identityweb"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
+	"github.com/pengcheng-gov/pengcheng/internal/notify/notifysql"
+	"github.com/pengcheng-gov/pengcheng/internal/sso"
+	"github.com/pengcheng-gov/pengcheng/internal/sso/ssosql"
+	"github.com/pengcheng-gov/pengcheng/internal/sso/ssoweb"
+	"github.com/pengcheng-gov/pengcheng/internal/web"
+)
+
+// App is the wired platform.
+type App struct {
+	Config      config.Config
+	Log         *slog.Logger
+	DB          *db.DB
+	Identity    *identity.Service
+	Notify      *notify.Service
+	SSO         *sso.Service
+	Divisions   grid.Store
+	Departments catalog.Store
+	// Now is the clock every service uses.
+	Now func() time.Time
+
+	registry *prometheus.Registry
+	handler  http.Handler
+}
+
+// Open opens the database, applies migrations and builds every service and
+// the HTTP handler. cfg must have been completed (config.Complete).
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	if strings.HasPrefix(cfg.DB, "sqlite:") {
+		if err := cfg.EnsureDataDir(); err != nil {
+			return nil, err
+		}
+	}
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, DB: d, Now: time.Now}
+	if err := a.build(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context) error {
+	version, err := a.DB.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	a.Log.Info("database ready", slog.String("dialect", string(a.DB.Dialect())), slog.Int64("schema_version", version))
+
+	a.Divisions = gridsql.New(a.DB)
+	a.Departments = catalogsql.New(a.DB)
+	a.Notify = notify.NewService(notifysql.New(a.DB), nil, a.Now, a.Log)
+	policy := identity.DefaultPolicy()
+	policy.SessionTTL = a.Config.SessionTTL
+	a.Identity = identity.NewService(identitysql.New(a.DB), a.Notify, policy, a.Now, a.Log)
+	a.SSO, err = sso.NewService(ssosql.New(a.DB), a.Identity, sso.DefaultConfig(), a.Now, a.Log)
+	if err != nil {
+		return err
+	}
+	if err := a.SSO.Start(ctx); err != nil {
+		return err
+	}
+	return a.buildHTTP()
+}
+
+func (a *App) buildHTTP() error {
+	a.registry = web.NewRegistry()
+	srv, err := web.NewServer(web.Options{
+		Log:           a.Log,
+		Registry:      a.registry,
+		Sessions:      a.Identity,
+		Tokens:        a.SSO,
+		Ready:         []web.Pinger{a.DB},
+		Templates:     []web.TemplateSet{identityweb.Templates(), ssoweb.Templates()},
+		SecureCookies: a.Config.SecureCookies,
+		DefaultLang:   a.Config.Lang,
+		CSRFExempt:    ssoweb.CSRFExempt(),
+	})
+	if err != nil {
+		return err
+	}
+	provider, err := ssoweb.NewProvider(ssoweb.Options{
+		Issuer: a.Config.BaseURL, SSO: a.SSO, Sessions: a.Identity,
+		Renderer: srv.Renderer, Cookies: srv.Cookies, SessionTTL: a.Config.SessionTTL, Log: a.Log,
+	})
+	if err != nil {
+		return err
+	}
+	pages, err := identityweb.New(identityweb.Deps{
+		Identity: a.Identity, Renderer: srv.Renderer, Cookies: srv.Cookies,
+		Federation: provider, Outbox: a.Notify, Departments: a.Departments,
+		ShowCodes: a.Config.DevLogins, Log: a.Log, Now: a.Now,
+	})
+	if err != nil {
+		return err
+	}
+	pages.Routes(srv.Mux)
+	provider.Routes(srv.Mux)
+	srv.Mux.Handle("GET /{$}", http.RedirectHandler("/account", http.StatusSeeOther))
+	a.handler = srv
+	return nil
+}
+
+// Handler returns the platform's HTTP handler.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// DemoDeps returns what the demo seed writes through.
+func (a *App) DemoDeps() demo.Deps {
+	return demo.Deps{Divisions: a.Divisions, Departments: a.Departments, Identity: a.Identity, Now: a.Now}
+}
+
+// Serve serves HTTP on ln until ctx ends, then stops accepting connections
+// and lets in-flight requests finish within the configured shutdown
+// timeout. It runs the periodic housekeeping (expired sessions, signing
+// key rotation) while it serves.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	bg, stop := context.WithCancel(ctx)
+	defer stop()
+	go a.housekeeping(bg)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down", slog.Duration("grace", a.Config.ShutdownTimeout))
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// housekeeping runs periodic maintenance until ctx ends.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.SSO.Housekeeping(ctx); err != nil {
+				a.Log.Error("sso housekeeping", "err", err)
+			}
+			if err := a.Identity.Housekeeping(ctx); err != nil {
+				a.Log.Error("identity housekeeping", "err", err)
+			}
+		}
+	}
+}
+
+// Close releases the database.
+func (a *App) Close() error {
+	return a.DB.Close()
+}
