@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,6 +38,14 @@ func serve(ctx context.Context, env Env, name string, args []string, seed bool) 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	if derivedBaseURL(env, fs) {
+		// With port 0 the real port is known only now.
+		cfg.Addr, cfg.BaseURL = ln.Addr().String(), ""
+		if err := cfg.Complete(); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
@@ -90,4 +99,16 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "database %s\nschema version %d (latest known to this binary: %d)\n", config.Redact(a.Config.DB), cur, latest)
 	return nil
+}
+
+// derivedBaseURL reports whether the base URL was left to be derived from
+// the listen address (neither --base-url nor PENGCHENG_BASE_URL given).
+func derivedBaseURL(env Env, fs *flag.FlagSet) bool {
+	set := env.Getenv("PENGCHENG_BASE_URL") != ""
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "base-url" {
+			set = true
+		}
+	})
+	return !set
 }
