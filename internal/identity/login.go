@@ -6,12 +6,19 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pengcheng-gov/pengcheng/internal/errs"
 )
 
 // chinaTime is the zone in which lock-out times are shown.
 func chinaTime() *time.Location { return time.FixedZone("CST", 8*3600) }
+
+// Limits on what a login form may carry.
+const (
+	maxLoginLength   = 64   // characters of an account name
+	maxPasswordBytes = 1024 // bytes of a password (the policy allows 128 characters)
+)
 
 // Login checks a password for the account named by login (username,
 // identity number, credit code or phone) and starts a session, returning
@@ -31,6 +38,15 @@ func (s *Service) Login(ctx context.Context, login, password string, c Client) (
 	}
 	if password == "" {
 		return nil, nil, "", errs.Field("password", "login.password_empty", "请填写密码", "enter your password")
+	}
+	if utf8.RuneCountInString(login) > maxLoginLength {
+		return nil, nil, "", errs.Field("login", "login.too_long", fmt.Sprintf("账号过长（最多 %d 个字符）", maxLoginLength),
+			fmt.Sprintf("the account name is too long (at most %d characters)", maxLoginLength))
+	}
+	if len(password) > maxPasswordBytes {
+		// Hashing megabytes would let anybody burn the server's CPU; no
+		// valid password is this long.
+		return nil, nil, "", errBadLogin()
 	}
 	now := s.now()
 	if err := s.checkIPThrottle(ctx, c, now); err != nil {

@@ -225,3 +225,21 @@ func TestRehashOnLogin(t *testing.T) {
 		}
 	})
 }
+
+func TestLoginRefusesOversizedInput(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, e *Env) {
+		a := Person(t, e.Service, nil)
+		_, _, _, err := e.Service.Login(ctx, strings.Repeat("4", 65), Password, client("10.9.9.9"))
+		if ee := errs.As(err); ee == nil || ee.Code != "login.too_long" {
+			t.Fatalf("65-character login: err = %v, want login.too_long", err)
+		}
+		_, _, _, err = e.Service.Login(ctx, a.Username, strings.Repeat("x", 1025), client("10.9.9.9"))
+		if !errs.Is(err, errs.Unauthenticated) {
+			t.Fatalf("1025-byte password: err = %v, want Unauthenticated", err)
+		}
+		if _, _, _, err := e.Service.Login(ctx, a.Username, Password, client("10.9.9.9")); err != nil {
+			t.Fatalf("the right password still works: %v", err)
+		}
+	})
+}
