@@ -177,13 +177,13 @@ func ValidateForm(fields []FormField, values map[string]string) (map[string]stri
 			}
 			continue
 		}
-		if utf8.RuneCountInString(v) > f.Limit() {
-			return nil, errs.Field(f.Name, "form.too_long", fmt.Sprintf("%s不能超过 %d 个字符", f.LabelZH, f.Limit()),
-				fmt.Sprintf("%s has at most %d characters", labelEN(f), f.Limit()))
-		}
 		clean, err := checkValue(f, v)
 		if err != nil {
 			return nil, err
+		}
+		if utf8.RuneCountInString(clean) > f.Limit() {
+			return nil, errs.Field(f.Name, "form.too_long", fmt.Sprintf("%s不能超过 %d 个字符", f.LabelZH, f.Limit()),
+				fmt.Sprintf("%s has at most %d characters", labelEN(f), f.Limit()))
 		}
 		out[f.Name] = clean
 	}

@@ -240,10 +240,8 @@ func readDepartments(doc *jsonDoc, known *knownRefs) []*Department {
 		d := &Department{Code: r.str("code", true)}
 		r.code = d.Code
 		d.Name, d.ShortName, d.Division = r.str("name", true), r.str("short_name", true), r.str("gbt2260", true)
-		if !r.failed {
-			for _, e := range d.Check() {
-				r.fieldError(e)
-			}
+		for _, e := range d.Check() {
+			r.fieldError(e)
 		}
 		u.check(r, "code", d.Code)
 		u.check(r, "name", d.Name)
@@ -269,10 +267,8 @@ func readThemes(doc *jsonDoc, known *knownRefs) []*Theme {
 		r.code = t.Code
 		t.Name, t.Description = r.str("name", true), r.str("description", false)
 		t.Audience = ApplicantKind(r.str("audience", true))
-		if !r.failed {
-			for _, e := range t.Check() {
-				r.fieldError(e)
-			}
+		for _, e := range t.Check() {
+			r.fieldError(e)
 		}
 		u.check(r, "code", t.Code)
 		u.check(r, "name", t.Name)

@@ -28,9 +28,7 @@ func readItems(doc *jsonDoc, known *knownRefs) []*importedItem {
 			continue
 		}
 		it := readItem(r)
-		if !r.failed {
-			it.check(r, known)
-		}
+		it.check(r, known)
 		u.check(r, "code", it.Code)
 		u.check(r, "name", it.Name)
 		if !r.failed {
@@ -76,7 +74,7 @@ func readItem(r *record) *importedItem {
 		it.Materials = append(it.Materials, Material{Name: m.str("name", true), Required: m.boolean("required", true),
 			Source: MaterialSource(m.str("source", true))})
 	}
-	r.absorb(mats)
+	r.absorb("materials", mats)
 	it.Themes = r.strs("themes", false) // names until check
 	it.Keywords = r.strs("keywords", false)
 	it.Description = r.str("description", false)
@@ -99,10 +97,10 @@ func readForm(r *record) []FormField {
 			ff.Options = append(ff.Options, FieldOption{Value: o.str("value", true), LabelZH: o.str("label_zh", true),
 				LabelEN: o.str("label_en", false)})
 		}
-		f.absorb(opts)
+		f.absorb("options", opts)
 		out = append(out, ff)
 	}
-	r.absorb(fields)
+	r.absorb("form_fields", fields)
 	return out
 }
 

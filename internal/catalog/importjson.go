@@ -120,6 +120,7 @@ type record struct {
 	code   string // the record's code once read, for messages
 	fields map[string]jsonValue
 	keys   map[string]int // offset of each key
+	bad    map[string]bool // top-level fields already reported
 	failed bool
 }
 
@@ -128,12 +129,18 @@ type record struct {
 // object.
 func (d *jsonDoc) newRecord(index int, prefix string, v jsonValue, allowed []string, code string) *record {
 	r := &record{doc: d, index: index, prefix: prefix, off: v.off, code: code,
-		fields: map[string]jsonValue{}, keys: map[string]int{}}
+		fields: map[string]jsonValue{}, keys: map[string]int{}, bad: map[string]bool{}}
 	dec := json.NewDecoder(bytes.NewReader(v.raw))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		r.problem("", v.off, "import.not_object", "应为 JSON 对象", "must be a JSON object")
 		return nil
 	}
+	type member struct {
+		key         string
+		raw         json.RawMessage
+		keyOff, off int
+	}
+	var members []member
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -147,15 +154,21 @@ func (d *jsonDoc) newRecord(index int, prefix string, v jsonValue, allowed []str
 			r.problem(key, keyOff, "import.syntax", "JSON 无法解析", "the JSON cannot be read")
 			return nil
 		}
-		switch _, dup := r.fields[key]; {
-		case !slices.Contains(allowed, key):
-			r.problem(key, keyOff, "import.unknown_field", "未知字段（可用字段："+strings.Join(allowed, ", ")+"）",
+		valOff := d.skipSpace(v.off + int(dec.InputOffset()) - len(raw))
+		members = append(members, member{key: key, raw: raw, keyOff: keyOff, off: valOff})
+		if key == "code" && r.code == "" {
+			_ = json.Unmarshal(raw, &r.code) // for messages; checked when read
+		}
+	}
+	for _, m := range members {
+		switch _, dup := r.fields[m.key]; {
+		case !slices.Contains(allowed, m.key):
+			r.problem(m.key, m.keyOff, "import.unknown_field", "未知字段（可用字段："+strings.Join(allowed, ", ")+"）",
 				"unknown field (known fields: "+strings.Join(allowed, ", ")+")")
 		case dup:
-			r.problem(key, keyOff, "import.duplicate_field", "字段重复出现", "the field appears twice")
+			r.problem(m.key, m.keyOff, "import.duplicate_field", "字段重复出现", "the field appears twice")
 		default:
-			valOff := d.skipSpace(v.off + int(dec.InputOffset()) - len(raw))
-			r.fields[key], r.keys[key] = jsonValue{raw: raw, off: valOff}, keyOff
+			r.fields[m.key], r.keys[m.key] = jsonValue{raw: m.raw, off: m.off}, m.keyOff
 		}
 	}
 	return r
@@ -164,28 +177,40 @@ func (d *jsonDoc) newRecord(index int, prefix string, v jsonValue, allowed []str
 // problem reports a problem of field (a key of this record, or "") at off.
 func (r *record) problem(field string, off int, code, zh, en string) {
 	path := strings.TrimSuffix(r.prefix+field, ".")
-	what := "字段 " + path + " "
-	whatEN := "field " + path + " "
+	what := "字段 " + path + "："
+	whatEN := "field " + path + ": "
 	if path == "" {
 		what, whatEN = "记录", "the record "
 	}
 	r.doc.report(r.index, off, r.code, path, &errs.Error{Kind: errs.Invalid, Field: path, Code: code, Msg: what + zh, MsgEN: whatEN + en})
+	r.bad[topField(field)] = true
 	r.failed = true
+}
+
+// topField returns the top-level field of a path: materials[2].source →
+// materials.
+func topField(path string) string {
+	if i := strings.IndexAny(path, "[."); i >= 0 {
+		return path[:i]
+	}
+	return path
 }
 
 // fieldError reports a domain validation problem, locating it at the
 // line of its top-level field.
 func (r *record) fieldError(e *errs.Error) {
-	top := e.Field
-	if i := strings.IndexAny(top, "[."); i >= 0 {
-		top = top[:i]
+	top := topField(e.Field)
+	if r.bad[top] {
+		return // already reported while reading
 	}
 	off, ok := r.keys[top]
 	if !ok {
 		off = r.off
 	}
 	path := r.prefix + e.Field
-	r.doc.report(r.index, off, r.code, path, &errs.Error{Kind: errs.Invalid, Field: path, Code: e.Code, Msg: e.Msg, MsgEN: e.MsgEN})
+	r.doc.report(r.index, off, r.code, path, &errs.Error{Kind: errs.Invalid, Field: path, Code: e.Code,
+		Msg: "字段 " + path + "：" + e.Msg, MsgEN: "field " + path + ": " + e.MsgEN})
+	r.bad[top] = true
 	r.failed = true
 }
 
@@ -313,7 +338,7 @@ func (r *record) objects(key string, required bool, allowed []string) []*record 
 		_ = dec.Decode(&raw) // valid: the whole array was decoded above
 		nr := r.doc.newRecord(r.index, fmt.Sprintf("%s%s[%d].", r.prefix, key, i), jsonValue{raw: raw, off: start}, allowed, r.code)
 		if nr == nil {
-			r.failed = true
+			r.failed, r.bad[key] = true, true
 			continue
 		}
 		out = append(out, nr)
@@ -321,9 +346,12 @@ func (r *record) objects(key string, required bool, allowed []string) []*record 
 	return out
 }
 
-// absorb marks the parent failed when a nested record was.
-func (r *record) absorb(children []*record) {
+// absorb marks the parent's field key failed when a nested record of it
+// was, so that its problems are not reported twice.
+func (r *record) absorb(key string, children []*record) {
 	for _, c := range children {
-		r.failed = r.failed || c.failed
+		if c.failed {
+			r.failed, r.bad[key] = true, true
+		}
 	}
 }
