@@ -22,12 +22,12 @@ var baseItems = []map[string]string{
 		"applicant": `["person"]`, "max_trips": "0", "online_full_process": "true", "no_meeting_batch1": "false",
 		"legal_days": "20", "promised_days": "5", "fee_yuan": "0",
 		"materials": `[{"name": "居民身份证", "required": true, "source": "licence"}]`,
-		"themes": `["测试主题"]`, "keywords": `["测试一"]`, "description": `"第一个测试事项。"`},
+		"themes":    `["测试主题"]`, "keywords": `["测试一"]`, "description": `"第一个测试事项。"`},
 	{"code": `"4403-TESTB-001"`, "name": `"测试事项二"`, "department": `"TESTB"`, "category": `"行政许可"`,
 		"applicant": `["enterprise"]`, "max_trips": "0", "online_full_process": "true", "no_meeting_batch1": "false",
 		"legal_days": "10", "promised_days": "3", "fee_yuan": "12.5",
 		"materials": `[{"name": "营业执照", "required": true, "source": "licence"}, {"name": "申请书", "required": false, "source": "upload"}]`,
-		"themes": `[]`, "keywords": `["测试二"]`, "description": `"第二个测试事项。"`},
+		"themes":    `[]`, "keywords": `["测试二"]`, "description": `"第二个测试事项。"`},
 }
 
 // smallCatalogue returns two departments, a theme and two items, one field

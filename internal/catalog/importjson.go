@@ -119,7 +119,7 @@ type record struct {
 	off    int
 	code   string // the record's code once read, for messages
 	fields map[string]jsonValue
-	keys   map[string]int // offset of each key
+	keys   map[string]int  // offset of each key
 	bad    map[string]bool // top-level fields already reported
 	failed bool
 }

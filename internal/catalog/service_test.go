@@ -17,7 +17,7 @@ import (
 // cast is the accounts of the authorisation tests, on the shipped
 // catalogue.
 type cast struct {
-	svc                                                  *catalog.Service
+	svc                                                 *catalog.Service
 	platform, rsAdmin, gaAdmin, rsWorker, citizen, gone *identity.Account
 }
 
