@@ -19,9 +19,9 @@ const bookingCols = `id, code, account_id, account_kind, name, phone, id_tail, h
 
 func scanBooking(sc scanner) (*appointments.Booking, error) {
 	var (
-		b                                                     appointments.Booking
-		seq, window                                           sql.NullInt64
-		number                                                sql.NullString
+		b                                                      appointments.Booking
+		seq, window                                            sql.NullInt64
+		number                                                 sql.NullString
 		checkedIn, called, served, cancelled, noShow, reminded sql.NullTime
 	)
 	err := sc.Scan(&b.ID, &b.Code, &b.AccountID, &b.AccountKind, &b.Name, &b.Phone, &b.IDTail, &b.HallCode, &b.GroupCode,
