@@ -35,6 +35,9 @@ func serve(ctx context.Context, env Env, name string, args []string, seed bool) 
 	}
 	cfg.DevLogins = seed
 	log := cfg.Logger(env.Stderr)
+	// Libraries that log through the default logger (the OpenID Connect
+	// provider) then write in the same format to the same place.
+	slog.SetDefault(log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
