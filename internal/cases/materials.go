@@ -2,6 +2,7 @@ package cases
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -48,6 +49,7 @@ type pendingUpload struct {
 	index int // into the attachments
 	field string
 	r     *bufio.Reader
+	sized bool // the caller gave the size, checked already
 }
 
 // materials checks inputs against the item's materials and returns the
@@ -167,13 +169,29 @@ func (s *Service) attachment(ctx context.Context, field, material string, in Mat
 		if _, err := files.Detect(head); err != nil {
 			return a, nil, labelled(err, field, material)
 		}
-		return a, &pendingUpload{field: field, r: r}, nil
+		return a, &pendingUpload{field: field, r: r, sized: in.Size > 0}, nil
 	}
 	return a, nil, errs.Field(field, "case.material_missing", "请上传「"+material+"」", material+" is required; please upload it")
 }
 
 // storeUploads stores the pending files and completes their attachments.
+// Contents of unknown size are read into memory first (at most the limit
+// plus one byte), so that an oversized file is refused before any file of
+// the submission is stored.
 func (s *Service) storeUploads(ctx context.Context, atts []Attachment, pending []pendingUpload) error {
+	for i, p := range pending {
+		if p.sized {
+			continue
+		}
+		var buf bytes.Buffer
+		if _, err := io.Copy(&buf, io.LimitReader(p.r, s.d.MaxUploadBytes+1)); err != nil {
+			return fmt.Errorf("read %s: %w", atts[p.index].Material, err)
+		}
+		if int64(buf.Len()) > s.d.MaxUploadBytes {
+			return labelled(files.TooLarge(s.d.MaxUploadBytes), p.field, atts[p.index].Material)
+		}
+		pending[i].r = bufio.NewReader(&buf)
+	}
 	for _, p := range pending {
 		b, err := s.d.Files.Put(ctx, p.r, s.d.MaxUploadBytes)
 		if err != nil {

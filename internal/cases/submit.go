@@ -80,7 +80,7 @@ func (s *Service) Submit(ctx context.Context, actor *identity.Account, sub Submi
 	app.ContactPhone = contactPhone(app.Form, actor, app)
 	app.State, app.SubmittedAt, app.UpdatedAt, app.Version = Submitted, now, now, 1
 	ev := s.event(actor, app, RoleApplicant, ActSubmit, Draft, Submitted, "")
-	ev.Detail = string(app.Channel)
+	ev.Seq, ev.Detail = 1, string(app.Channel)
 	if err := s.d.Store.CreateApplication(ctx, app, []*Event{ev}); err != nil {
 		return nil, fmt.Errorf("submit application for %s: %w", it.Code, err)
 	}

@@ -8,6 +8,7 @@ package casestest
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"testing"
@@ -49,8 +50,10 @@ type Env struct {
 	*identitytest.Env
 	Catalog *catalogsql.Store
 	Files   *files.Local
-	Store   *casessql.Store
-	Cases   *cases.Service
+	// FilesDir is the file store's directory.
+	FilesDir string
+	Store    *casessql.Store
+	Cases    *cases.Service
 }
 
 // NewEnv builds an Env on d (migrated, e.g. from dbtest) with departments
@@ -61,20 +64,21 @@ func NewEnv(t testing.TB, d *db.DB) *Env {
 	id := identitytest.NewEnv(t, d)
 	cat := catalogsql.New(d)
 	CreateItems(t, cat)
-	fs, err := files.NewLocal(filepath.Join(t.TempDir(), "files"))
+	dir := filepath.Join(t.TempDir(), "files")
+	fstore, err := files.NewLocal(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := casessql.New(d)
 	svc, err := cases.NewService(cases.Deps{
-		Store: st, Catalog: cat, Accounts: id.Service, Files: fs, Notifier: id.Notify,
+		Store: st, Catalog: cat, Accounts: id.Service, Files: fstore, Notifier: id.Notify,
 		Throttle: identitysql.New(d), MaxUploadBytes: MaxUpload, ProgressLimit: 5,
 		Now: id.Clock.Now, Log: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{Env: id, Catalog: cat, Files: fs, Store: st, Cases: svc}
+	return &Env{Env: id, Catalog: cat, Files: fstore, FilesDir: dir, Store: st, Cases: svc}
 }
 
 // Items returns the test items.
@@ -124,6 +128,32 @@ func CreateItems(t testing.TB, s *catalogsql.Store) {
 			t.Fatalf("create item %s: %v", it.Code, err)
 		}
 	}
+}
+
+// StoredFiles counts the files in the file store, temporary ones included.
+func (e *Env) StoredFiles(t testing.TB) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(e.FilesDir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Count returns how many applications are stored.
+func (e *Env) Count(t testing.TB) int {
+	t.Helper()
+	_, n, err := e.Store.FindApplications(context.Background(), cases.Filter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // Item returns the test item with code.
