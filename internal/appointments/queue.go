@@ -98,7 +98,8 @@ func (s *Service) Queue(ctx context.Context, actor *identity.Account, hallCode s
 
 // CheckIn checks in the booking with code at the hall, for the person
 // whose identity number or credit code ends in tail, and gives it a queue
-// number. The actor is the staff member at the desk, or nil at the kiosk.
+// number. The actor is the staff member at the desk, or nil (or anybody
+// who is not staff) at the kiosk.
 // Check-in is open from CheckInBefore before to CheckInAfter after the
 // slot's start; checking in again returns the booking with its number.
 // It also returns how many checked-in people of the group are ahead.
@@ -133,7 +134,7 @@ func (s *Service) CheckIn(ctx context.Context, actor *identity.Account, hallCode
 		return nil, 0, errCheckInLate()
 	}
 	ev := &Event{ID: ids.New(), BookingID: b.ID, At: now, Kind: EventCheckedIn}
-	if active(actor) {
+	if active(actor) && actor.IsStaff() {
 		ev.ActorID, ev.Detail = actor.ID, "desk"
 	} else {
 		ev.Detail = "kiosk"
