@@ -55,64 +55,8 @@ func TestCheckInAndQueue(t *testing.T) {
 			t.Errorf("checking in again: %+v, %v; want the same number A001", again, err)
 		}
 
-		// Who sees the queue.
-		q, err := e.Service.Queue(ctx, c.workerA, hall, mon)
-		if err != nil || len(q.Entries) != 2 || len(q.Groups) != 1 || q.Counts[appointments.CheckedIn] != 2 {
-			t.Errorf("group A's caseworker: %+v, %v; want the two group A entries", q, err)
-		}
-		if q, err := e.Service.Queue(ctx, c.workerB, hall, mon); err != nil || len(q.Entries) != 1 || q.Entries[0].ID != theirs.ID {
-			t.Errorf("group B's caseworker sees %v, %v; want only group B's booking", q, err)
-		}
-		if q, err := e.Service.Queue(ctx, c.deptAdminB, hall, mon); err != nil || len(q.Entries) != 1 {
-			t.Errorf("group B's department admin: %v, %v", q, err)
-		}
-		if q, err := e.Service.Queue(ctx, c.platform, hall, mon); err != nil || len(q.Entries) != 3 {
-			t.Errorf("platform admin sees %v, %v; want all three", q, err)
-		}
-		for name, a := range map[string]*identity.Account{"citizen": c.citizen, "enterprise": c.company, "grid worker": c.gridA} {
-			if _, err := e.Service.Queue(ctx, a, hall, mon); errs.KindOf(err) != errs.Forbidden {
-				t.Errorf("%s reads the queue: got %v, want Forbidden", name, err)
-			}
-		}
-		if halls, err := e.Service.OperableHalls(ctx, c.workerA); err != nil || len(halls) != 1 {
-			t.Errorf("OperableHalls(worker A) = %v, %v", halls, err)
-		}
-		if _, err := e.Service.OperableHalls(ctx, c.citizen); errs.KindOf(err) != errs.Forbidden {
-			t.Errorf("OperableHalls(citizen): got %v, want Forbidden", err)
-		}
-
-		// Calling.
-		_, err = e.Service.CallNext(ctx, c.workerA, hall, 3)
-		wantCode(t, "call to another group's window", err, "hall.not_operator")
-		_, err = e.Service.CallNext(ctx, c.workerA, hall, 9)
-		wantCode(t, "call to no window", err, "hall.window")
-		_, err = e.Service.CallNext(ctx, c.citizen, hall, 1)
-		wantCode(t, "citizen calls", err, "hall.not_operator")
-		called, err := e.Service.CallNext(ctx, c.workerA, hall, 2)
-		if err != nil || called.ID != mine.ID || called.Window != 2 {
-			t.Fatalf("CallNext: %+v, %v; want A001 to window 2", called, err)
-		}
-		_, err = e.Service.Serve(ctx, c.workerB, hall, called.ID)
-		wantCode(t, "another group's caseworker serves", err, "booking.not_found")
-		_, err = e.Service.Serve(ctx, c.citizen, hall, called.ID)
-		wantCode(t, "the citizen serves", err, "hall.not_operator")
-		if b, err := e.Service.Serve(ctx, c.workerA, hall, called.ID); err != nil || b.Status != appointments.Served {
-			t.Errorf("Serve: %+v, %v", b, err)
-		}
-		_, err = e.Service.Serve(ctx, c.workerA, hall, called.ID)
-		wantCode(t, "serve twice", err, "booking.stale")
-		next, err := e.Service.CallNext(ctx, c.workerA, hall, 1)
-		if err != nil || next.ID != firm.ID {
-			t.Fatalf("second CallNext: %+v, %v", next, err)
-		}
-		if b, err := e.Service.Absent(ctx, c.workerA, hall, next.ID); err != nil || b.Status != appointments.NoShow {
-			t.Errorf("Absent: %+v, %v", b, err)
-		}
-		if n := len(e.Messages(t, c.company.ID, "appointment_no_show")); n != 1 {
-			t.Errorf("no-show notices to the enterprise: %d, want 1", n)
-		}
-		_, err = e.Service.CallNext(ctx, c.workerA, hall, 1)
-		wantCode(t, "call with nobody waiting", err, "queue.empty")
+		checkQueueVisibility(t, e, c, theirs)
+		checkCalling(t, e, c, mine, firm)
 
 		// Check-in closes 15 minutes after the start.
 		e.SetNow(t, at(mon, "10:15").Add(time.Second))
@@ -121,6 +65,78 @@ func TestCheckInAndQueue(t *testing.T) {
 		_, _, err = e.Service.CheckIn(ctx, nil, hall, mine.Code, tail(c.citizen))
 		wantCode(t, "check in after being served", err, "checkin.state")
 	})
+}
+
+// checkQueueVisibility checks who sees which part of the test hall's queue
+// after the citizen and the company checked in to group A.
+func checkQueueVisibility(t *testing.T, e *appointmentstest.Env, c *cast, theirs *appointments.Booking) {
+	t.Helper()
+	ctx := context.Background()
+	hall := appointmentstest.HallCode
+	q, err := e.Service.Queue(ctx, c.workerA, hall, mon)
+	if err != nil || len(q.Entries) != 2 || len(q.Groups) != 1 || q.Counts[appointments.CheckedIn] != 2 {
+		t.Errorf("group A's caseworker: %+v, %v; want the two group A entries", q, err)
+	}
+	if q, err := e.Service.Queue(ctx, c.workerB, hall, mon); err != nil || len(q.Entries) != 1 || q.Entries[0].ID != theirs.ID {
+		t.Errorf("group B's caseworker sees %v, %v; want only group B's booking", q, err)
+	}
+	if q, err := e.Service.Queue(ctx, c.deptAdminB, hall, mon); err != nil || len(q.Entries) != 1 {
+		t.Errorf("group B's department admin: %v, %v", q, err)
+	}
+	if q, err := e.Service.Queue(ctx, c.platform, hall, mon); err != nil || len(q.Entries) != 3 {
+		t.Errorf("platform admin sees %v, %v; want all three", q, err)
+	}
+	for name, a := range map[string]*identity.Account{"citizen": c.citizen, "enterprise": c.company, "grid worker": c.gridA} {
+		if _, err := e.Service.Queue(ctx, a, hall, mon); errs.KindOf(err) != errs.Forbidden {
+			t.Errorf("%s reads the queue: got %v, want Forbidden", name, err)
+		}
+	}
+	if halls, err := e.Service.OperableHalls(ctx, c.workerA); err != nil || len(halls) != 1 {
+		t.Errorf("OperableHalls(worker A) = %v, %v", halls, err)
+	}
+	if _, err := e.Service.OperableHalls(ctx, c.citizen); errs.KindOf(err) != errs.Forbidden {
+		t.Errorf("OperableHalls(citizen): got %v, want Forbidden", err)
+	}
+}
+
+// checkCalling calls the two checked-in people of group A, serves one and
+// records the other as absent.
+func checkCalling(t *testing.T, e *appointmentstest.Env, c *cast, mine, firm *appointments.Booking) {
+	t.Helper()
+	ctx := context.Background()
+	hall := appointmentstest.HallCode
+	_, err := e.Service.CallNext(ctx, c.workerA, hall, 3)
+	wantCode(t, "call to another group's window", err, "hall.not_operator")
+	_, err = e.Service.CallNext(ctx, c.workerA, hall, 9)
+	wantCode(t, "call to no window", err, "hall.window")
+	_, err = e.Service.CallNext(ctx, c.citizen, hall, 1)
+	wantCode(t, "citizen calls", err, "hall.not_operator")
+	called, err := e.Service.CallNext(ctx, c.workerA, hall, 2)
+	if err != nil || called.ID != mine.ID || called.Window != 2 {
+		t.Fatalf("CallNext: %+v, %v; want A001 to window 2", called, err)
+	}
+	_, err = e.Service.Serve(ctx, c.workerB, hall, called.ID)
+	wantCode(t, "another group's caseworker serves", err, "booking.not_found")
+	_, err = e.Service.Serve(ctx, c.citizen, hall, called.ID)
+	wantCode(t, "the citizen serves", err, "hall.not_operator")
+	if b, err := e.Service.Serve(ctx, c.workerA, hall, called.ID); err != nil || b.Status != appointments.Served {
+		t.Errorf("Serve: %+v, %v", b, err)
+	}
+	_, err = e.Service.Serve(ctx, c.workerA, hall, called.ID)
+	wantCode(t, "serve twice", err, "booking.stale")
+	next, err := e.Service.CallNext(ctx, c.workerA, hall, 1)
+	if err != nil || next.ID != firm.ID {
+		t.Fatalf("second CallNext: %+v, %v", next, err)
+	}
+	if b, err := e.Service.Absent(ctx, c.workerA, hall, next.ID); err != nil || b.Status != appointments.NoShow {
+		t.Errorf("Absent: %+v, %v", b, err)
+	}
+	if n := len(e.Messages(t, c.company.ID, "appointment_no_show")); n != 1 {
+		t.Errorf("no-show notices to the enterprise: %d, want 1", n)
+	}
+	_, err = e.Service.CallNext(ctx, c.workerA, hall, 1)
+	wantCode(t, "call with nobody waiting", err, "queue.empty")
+
 }
 
 func TestNoShowsPauseBooking(t *testing.T) {

@@ -129,39 +129,47 @@ func TestBookingRules(t *testing.T) {
 				}
 			}
 		}
-		_, err := e.Service.Book(ctx, c.other, appointments.NewBooking{Hall: appointmentstest.HallCode, Item: appointmentstest.ItemA, Start: at(mon, "09:30")})
-		if e := errs.As(err); e == nil || e.Message("zh") != "该时段已约满，请选择其他时段" || e.Kind != errs.Conflict {
-			t.Errorf("full slot error: got %v, want the Conflict 该时段已约满，请选择其他时段", err)
-		}
-		ds, err := e.Service.Slots(ctx, appointmentstest.HallCode, appointmentstest.ItemA, mon)
-		if err != nil {
-			t.Fatalf("Slots: %v", err)
-		}
-		for _, s := range ds.Slots {
-			switch appointments.FormatTime(s.Start, "15:04") {
-			case "09:00":
-				if s.Available {
-					t.Errorf("the slot that has started is offered")
-				}
-			case "09:30":
-				if s.Available || s.Remaining() != 0 || s.Booked != 2 || s.Capacity != 2 {
-					t.Errorf("09:30 slot: %+v, want full with 2 of 2", s)
-				}
-			case "10:00":
-				if !s.Available || s.Remaining() != 2 {
-					t.Errorf("10:00 slot: %+v, want 2 free", s)
-				}
-			}
-		}
-		if ds, err := e.Service.Slots(ctx, appointmentstest.HallCode, appointmentstest.ItemA, appointmentstest.ClosedDay); err != nil || !ds.Closed || ds.Reason != "测试休息日" || len(ds.Slots) != 0 {
-			t.Errorf("Slots on the closed day: %+v, %v", ds, err)
-		}
-		for _, bad := range []appointments.Day{"2026-02-27", "2026-03-17", "2026-3-2"} {
-			if _, err := e.Service.Slots(ctx, appointmentstest.HallCode, appointmentstest.ItemA, bad); errs.KindOf(err) != errs.Invalid {
-				t.Errorf("Slots(%s): got %v, want Invalid", bad, err)
-			}
-		}
+		checkSlotsAfterRules(t, e, c)
 	})
+}
+
+// checkSlotsAfterRules checks the full-slot message and the slots that
+// TestBookingRules leaves.
+func checkSlotsAfterRules(t *testing.T, e *appointmentstest.Env, c *cast) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := e.Service.Book(ctx, c.other, appointments.NewBooking{Hall: appointmentstest.HallCode, Item: appointmentstest.ItemA, Start: at(mon, "09:30")})
+	if e := errs.As(err); e == nil || e.Message("zh") != "该时段已约满，请选择其他时段" || e.Kind != errs.Conflict {
+		t.Errorf("full slot error: got %v, want the Conflict 该时段已约满，请选择其他时段", err)
+	}
+	ds, err := e.Service.Slots(ctx, appointmentstest.HallCode, appointmentstest.ItemA, mon)
+	if err != nil {
+		t.Fatalf("Slots: %v", err)
+	}
+	for _, s := range ds.Slots {
+		switch appointments.FormatTime(s.Start, "15:04") {
+		case "09:00":
+			if s.Available {
+				t.Errorf("the slot that has started is offered")
+			}
+		case "09:30":
+			if s.Available || s.Remaining() != 0 || s.Booked != 2 || s.Capacity != 2 {
+				t.Errorf("09:30 slot: %+v, want full with 2 of 2", s)
+			}
+		case "10:00":
+			if !s.Available || s.Remaining() != 2 {
+				t.Errorf("10:00 slot: %+v, want 2 free", s)
+			}
+		}
+	}
+	if ds, err := e.Service.Slots(ctx, appointmentstest.HallCode, appointmentstest.ItemA, appointmentstest.ClosedDay); err != nil || !ds.Closed || ds.Reason != "测试休息日" || len(ds.Slots) != 0 {
+		t.Errorf("Slots on the closed day: %+v, %v", ds, err)
+	}
+	for _, bad := range []appointments.Day{"2026-02-27", "2026-03-17", "2026-3-2"} {
+		if _, err := e.Service.Slots(ctx, appointmentstest.HallCode, appointmentstest.ItemA, bad); errs.KindOf(err) != errs.Invalid {
+			t.Errorf("Slots(%s): got %v, want Invalid", bad, err)
+		}
+	}
 }
 
 func TestConfirmationMessages(t *testing.T) {
