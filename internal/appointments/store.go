@@ -44,8 +44,9 @@ type Store interface {
 	CheckIn(ctx context.Context, id string, now time.Time, ev *Event) (*Booking, error)
 	// CallNext marks the checked-in booking of the hall's group on day
 	// with the lowest queue number as called to window at now, so that
-	// two windows never call the same person. It returns [ErrQueueEmpty]
-	// when nobody is waiting.
+	// two windows never call the same person; ev is written for the
+	// called booking (its BookingID is filled in). It returns
+	// [ErrQueueEmpty] when nobody is waiting.
 	CallNext(ctx context.Context, hall string, day Day, group string, window int, now time.Time, ev *Event) (*Booking, error)
 	// Transition moves booking id from status from to status to at now,
 	// setting the time of the new status. It returns [ErrStale] when the

@@ -216,7 +216,7 @@ func kioskScenarios() []scenario {
 			prepare: func(t *testing.T, f *fixture, sc *scenario) {
 				sc.form = url.Values{"code": {strings.ToLower(f.bookings["today"].Code)}, "id_tail": {tail(f, "citizen")}}
 			},
-			want:    []string{`<h1 class="mono" id="queue-number">A001</h1>`, `<dd id="ahead">0</dd>`, "1–2 号窗口"},
+			want:    []string{`<h1 id="queue-number">A001</h1>`, `<dd id="ahead">0</dd>`, "1–2 号窗口"},
 			notWant: []string{"张三丰"}},
 	}
 }
