@@ -46,10 +46,11 @@ const (
 // not allow, or a stale Version, is errs.Conflict; bad input is
 // errs.Invalid. In every such case nothing changes.
 func (s *Service) Act(ctx context.Context, actor *identity.Account, serial string, in ActionInput) (*Application, error) {
-	app, role, err := s.visible(ctx, actor, serial)
+	app, _, err := s.visible(ctx, actor, serial)
 	if err != nil {
 		return nil, err
 	}
+	role := actingRole(actor, app, in.Action)
 	if in.Action == ActSubmit || in.Action == ActResubmit {
 		return nil, errs.Field("action", "case.action", "请通过申请表提交或补正", "submit or correct through the application form")
 	}

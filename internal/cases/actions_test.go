@@ -2,6 +2,7 @@ package cases_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -356,4 +357,30 @@ func TestMaterialDownloads(t *testing.T) {
 			t.Errorf("window clerk's view: %+v, %v", v, err)
 		}
 	})
+}
+
+func TestWindowClerkActsForTheVisitor(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Open(t, db.SQLite)
+	b := setup(t, d)
+	ctx := context.Background()
+	app := casestest.Submit(t, b.Env, b.workerA, &casestest.SubmitOpts{Principal: visitor})
+	v, err := b.Cases.Application(ctx, b.workerA, app.Serial)
+	if err != nil || v.Role != cases.RoleCaseworker || fmt.Sprint(v.Allowed) != "[accept return refuse withdraw claim handover]" {
+		t.Fatalf("clerk's view: %v %v (%v)", v.Role, v.Allowed, err)
+	}
+	b.act(t, b.workerA2, app.Serial, cases.ActionInput{Action: cases.ActReturn, Items: []string{"请补充毕业证书"}})
+	if _, err := b.Cases.Resubmit(ctx, b.workerA, app.Serial, cases.Amendment{}); err != nil {
+		t.Fatalf("the clerk resubmits for the visitor: %v", err)
+	}
+	if _, err := b.Cases.Resubmit(ctx, b.workerA2, app.Serial, cases.Amendment{}); !errs.Is(err, errs.Forbidden) {
+		t.Errorf("another caseworker resubmits: %v, want Forbidden", err)
+	}
+	if _, err := b.Cases.Act(ctx, b.workerA2, app.Serial, cases.ActionInput{Action: cases.ActWithdraw}); !errs.Is(err, errs.Forbidden) {
+		t.Errorf("another caseworker withdraws: %v, want Forbidden", err)
+	}
+	b.act(t, b.workerA, app.Serial, cases.ActionInput{Action: cases.ActWithdraw, Reason: "来访人当面撤回"})
+	if got := b.trace(t, b.workerA, app.Serial); got != "submit:draft>submitted return:submitted>correction resubmit:correction>submitted withdraw:submitted>withdrawn" {
+		t.Errorf("trace = %s", got)
+	}
 }

@@ -12,6 +12,10 @@ import (
 //     they see it with its trace, withdraw it and answer corrections;
 //   - caseworkers (role caseworker) of the handling department act as
 //     RoleCaseworker: they see it and take the department's actions;
+//   - a window clerk who is a caseworker of the handling department acts
+//     as RoleCaseworker, except for the applicant's own actions
+//     (resubmitting a correction, withdrawing) on applications they filed
+//     for a visitor, which they take for the visitor at the window;
 //   - materials can be downloaded by the applicant, the agent and the
 //     handling department's caseworkers, not by a window clerk of
 //     another department who filed it;
@@ -46,6 +50,17 @@ func RoleOf(actor *identity.Account, app *Application) Role {
 		return RoleApplicant
 	}
 	return RoleNone
+}
+
+// actingRole returns actor's role for action a on app: RoleOf, except that
+// the filer of an application acts as the applicant for the applicant's
+// own actions even when they are a caseworker of its department.
+func actingRole(actor *identity.Account, app *Application, a Action) Role {
+	role := RoleOf(actor, app)
+	if role == RoleCaseworker && app.FiledBy == actor.ID && (a == ActResubmit || a == ActWithdraw) {
+		return RoleApplicant
+	}
+	return role
 }
 
 // CanDownload reports whether actor may download app's materials.

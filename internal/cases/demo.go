@@ -3,6 +3,7 @@ package cases
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -116,20 +117,41 @@ type Story struct {
 	Delivery Delivery
 	// TrackingNo is the waybill number of a posted result.
 	TrackingNo string
+	// Until, when set, ends the story early: no step is taken after it
+	// (the application stays where it got to, as a story still running
+	// "now" would).
+	Until time.Time
 }
+
+// errStop ends a replayed story at its Until.
+var errStop = errors.New("story reached its end time")
 
 // Replay plays a story through the service with a clock that starts at
 // SubmittedAt and advances by Pace between steps (moving to 9:00 of the
 // next working day when it leaves office hours), so the application, its
 // serial number, trace and deadline are exactly what the real steps would
-// have produced. It uploads DemoPDF documents as materials.
+// have produced. It uploads DemoPDF documents as materials and sends no
+// notices (the history is not news to anybody).
 func (s *Service) Replay(ctx context.Context, st Story) (*Application, error) {
+	app, err := s.replay(ctx, st)
+	if errors.Is(err, errStop) {
+		return app, nil
+	}
+	return app, err
+}
+
+func (s *Service) replay(ctx context.Context, st Story) (*Application, error) {
 	if st.Pace <= 0 {
 		st.Pace = 4 * time.Hour
 	}
 	clock := st.SubmittedAt.UTC()
 	svc := s.WithClock(func() time.Time { return clock })
-	step := func() { clock = s.officeHours(clock.Add(st.Pace)) }
+	svc.d.Notifier = nil
+	stopped := false
+	step := func() {
+		clock = s.officeHours(clock.Add(st.Pace))
+		stopped = stopped || !st.Until.IsZero() && clock.After(st.Until)
+	}
 	it, err := s.d.Catalog.FindItem(ctx, st.ItemCode)
 	if err != nil {
 		return nil, err
@@ -139,12 +161,15 @@ func (s *Service) Replay(ctx context.Context, st Story) (*Application, error) {
 		return nil, fmt.Errorf("replay %s: submit: %w", st.ItemCode, err)
 	}
 	act := func(a Action, in ActionInput) error {
-		step()
+		if step(); stopped {
+			return errStop
+		}
 		in.Action = a
-		var err error
-		if app, err = svc.Act(ctx, st.Caseworker, app.Serial, in); err != nil {
+		next, err := svc.Act(ctx, st.Caseworker, app.Serial, in)
+		if err != nil {
 			return fmt.Errorf("replay %s: %s: %w", app.Serial, a, err)
 		}
+		app = next
 		return nil
 	}
 	if st.Corrected || st.Outcome == Correction {
@@ -154,21 +179,27 @@ func (s *Service) Replay(ctx context.Context, st Story) (*Application, error) {
 		if st.Outcome == Correction {
 			return app, nil
 		}
-		step()
-		if app, err = svc.Resubmit(ctx, st.Filer, app.Serial, Amendment{Materials: storyMaterials(it, false)}); err != nil {
+		if step(); stopped {
+			return app, errStop
+		}
+		next, err := svc.Resubmit(ctx, st.Filer, app.Serial, Amendment{Materials: storyMaterials(it, false)})
+		if err != nil {
 			return nil, fmt.Errorf("replay %s: resubmit: %w", app.Serial, err)
 		}
+		app = next
 	}
-	return app, svc.playDecision(ctx, st, &app, act, step)
+	return app, svc.playDecision(ctx, st, &app, act, func() bool { step(); return stopped })
 }
 
 // playDecision continues a replayed story from submitted to its outcome.
-func (s *Service) playDecision(ctx context.Context, st Story, app **Application, act func(Action, ActionInput) error, step func()) error {
+func (s *Service) playDecision(ctx context.Context, st Story, app **Application, act func(Action, ActionInput) error, step func() bool) error {
 	switch st.Outcome {
 	case Submitted:
 		return nil
 	case Withdrawn:
-		step()
+		if step() {
+			return errStop
+		}
 		a, err := s.Act(ctx, st.Filer, (*app).Serial, ActionInput{Action: ActWithdraw, Reason: "不再需要办理"})
 		if err == nil {
 			*app = a

@@ -10,6 +10,7 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/db"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
 	"github.com/pengcheng-gov/pengcheng/internal/identity/identitytest"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
 )
 
 // bundle is an applications environment with a cast of accounts.
@@ -53,3 +54,8 @@ var visitor = &cases.Party{Kind: catalog.ApplicantPerson, Name: "赵六",
 	Number: identitytest.IDNumber("440307", time.Date(1985, 7, 7, 0, 0, 0, 0, time.UTC), 77)}
 
 func ptr[T any](v T) *T { return &v }
+
+// notifyFilter selects the notices about applications.
+func notifyFilter() notify.MessageFilter {
+	return notify.MessageFilter{Purpose: cases.PurposeProgress, Limit: 500}
+}

@@ -32,8 +32,20 @@ func (s *Service) Application(ctx context.Context, actor *identity.Account, seri
 	if err != nil {
 		return nil, fmt.Errorf("trace of %s: %w", app.Serial, err)
 	}
-	return &View{App: app, Trace: trace, Role: role, Allowed: Allowed(app.State, role),
+	return &View{App: app, Trace: trace, Role: role, Allowed: allowedFor(actor, app),
 		Download: CanDownload(actor, app), Deadline: s.DeadlineOf(app, s.now())}, nil
+}
+
+// allowedFor lists what actor may do with app now, in the order of
+// Actions.
+func allowedFor(actor *identity.Account, app *Application) []Action {
+	var out []Action
+	for _, a := range Actions {
+		if _, err := Transition(app.State, a, actingRole(actor, app, a)); err == nil {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // MyApplications returns the applications actor applied for or filed
@@ -77,6 +89,9 @@ func (s *Service) DeadlineOf(app *Application, now time.Time) DeadlineStatus {
 	}
 	return OnTime
 }
+
+// Deadline returns the deadline status of app now.
+func (s *Service) Deadline(app *Application) DeadlineStatus { return s.DeadlineOf(app, s.now()) }
 
 // soonLimit is the latest deadline that counts as due soon at now.
 func (s *Service) soonLimit(now time.Time) time.Time { return s.d.Calendar.Deadline(now, 2) }

@@ -113,10 +113,11 @@ type Amendment struct {
 // Resubmit files the corrected application again (correction →
 // submitted). Like Submit, it stores nothing unless everything is valid.
 func (s *Service) Resubmit(ctx context.Context, actor *identity.Account, serial string, c Amendment) (*Application, error) {
-	app, role, err := s.visible(ctx, actor, serial)
+	app, _, err := s.visible(ctx, actor, serial)
 	if err != nil {
 		return nil, err
 	}
+	role := actingRole(actor, app, ActResubmit)
 	to, err := Transition(app.State, ActResubmit, role)
 	if err != nil {
 		return nil, err
