@@ -59,6 +59,10 @@ type BuildStats struct {
 	Items    int           // items indexed
 	Took     time.Duration // how long the build took
 	At       time.Time     // when it finished
+	// ByDepartment and ByTheme count the indexed items per department
+	// and theme code, for browsing pages.
+	ByDepartment map[string]int
+	ByTheme      map[string]int
 }
 
 // Engine answers searches over the catalogue from an index in memory,
@@ -79,7 +83,8 @@ type Engine struct {
 // snapshot is one built index with the items it holds.
 type snapshot struct {
 	index bleve.Index
-	hits  map[string]Hit // item code → its hit without score
+	hits  map[string]Hit      // item code → its hit without score
+	texts map[string]itemText // item code → what its text holds, for the relevance floor
 	stats BuildStats
 }
 
@@ -106,7 +111,8 @@ func New(src Source, log *slog.Logger) (*Engine, error) {
 // Analyze returns the analysis of a query, for explaining results.
 func (e *Engine) Analyze(q string) Query { return e.analyzer.Analyze(q) }
 
-// Stats describes the index in use; zero before the first build.
+// Stats describes the index in use; zero before the first build. Its
+// maps are shared: do not change them.
 func (e *Engine) Stats() BuildStats {
 	if s := e.cur.Load(); s != nil {
 		return s.stats
@@ -201,13 +207,15 @@ func (e *Engine) build(ctx context.Context, rev int64) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	s := &snapshot{index: idx, hits: make(map[string]Hit, len(items))}
+	s := &snapshot{index: idx, hits: make(map[string]Hit, len(items)), texts: make(map[string]itemText, len(items))}
 	batch := idx.NewBatch()
 	for _, it := range items {
 		dept := byDept[it.Department]
-		if err := batch.Index(it.Code, newDoc(it, dept, byTheme, e.norm, e.py)); err != nil {
+		dc := newDoc(it, dept, byTheme, e.norm, e.py)
+		if err := batch.Index(it.Code, dc); err != nil {
 			return nil, fmt.Errorf("search index: item %s: %w", it.Code, err)
 		}
+		s.texts[it.Code] = newItemText(dc)
 		h := Hit{Code: it.Code, Name: it.Name, Department: it.Department, MaxTrips: it.MaxTrips,
 			OnlineFullProcess: it.OnlineFullProcess, PromisedDays: it.PromisedDays, LegalDays: it.LegalDays,
 			Themes: append([]string{}, it.Themes...)}
@@ -219,7 +227,14 @@ func (e *Engine) build(ctx context.Context, rev int64) (*snapshot, error) {
 	if err := idx.Batch(batch); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	s.stats = BuildStats{Revision: rev, Items: len(items), Took: time.Since(start), At: time.Now()}
+	s.stats = BuildStats{Revision: rev, Items: len(items), ByDepartment: map[string]int{}, ByTheme: map[string]int{}}
+	for _, it := range items {
+		s.stats.ByDepartment[it.Department]++
+		for _, t := range it.Themes {
+			s.stats.ByTheme[t]++
+		}
+	}
+	s.stats.Took, s.stats.At = time.Since(start), time.Now()
 	return s, nil
 }
 
@@ -274,9 +289,10 @@ func (e *Engine) Search(ctx context.Context, q string, limit int) (*Result, erro
 	}
 	hits := make([]Hit, 0, len(sr.Hits))
 	followUp := wantsFollowUp(aq)
+	floor := newFloor(aq)
 	for _, m := range sr.Hits {
 		h, ok := s.hits[m.ID]
-		if !ok {
+		if !ok || !floor.passes(s.texts[m.ID]) {
 			continue
 		}
 		h.Score = m.Score

@@ -65,9 +65,15 @@ func TestSearchResults(t *testing.T) {
 	if res.Query.Text != "港澳通行证" {
 		t.Errorf("normalised query = %q, want 港澳通行证", res.Query.Text)
 	}
-	none, err := e.Search(ctx, "！？。", 10)
-	if err != nil || len(none.Hits) != 0 || none.Total != 0 {
-		t.Errorf("punctuation only: %v, %v; want no hits", none, err)
+	for _, q := range []string{"！？。", "咖喱鸡块", "量子计算机"} {
+		none, err := e.Search(ctx, q, 10)
+		if err != nil || len(none.Hits) != 0 || none.Total != 0 {
+			t.Errorf("%s: %v, %v; want no hits", q, none.Hits, err)
+		}
+	}
+	typo, err := e.Search(ctx, "港奥通行证", 10)
+	if err != nil || typo.Total < 4 || !strings.Contains(typo.Hits[0].Name, "通行证") {
+		t.Errorf("港奥通行证: %v, %v; want the 港澳通行证 items", typo, err)
 	}
 }
 
