@@ -60,25 +60,9 @@ type pendingUpload struct {
 // exchange materials need nothing; the mandate is required exactly for
 // agents.
 func (s *Service) materials(ctx context.Context, it *catalog.Item, rep Representation, inputs []MaterialInput, prior []Attachment) ([]Attachment, []pendingUpload, error) {
-	index := map[string]int{}
-	for i, m := range it.Materials {
-		index[m.Name] = i
-	}
-	given := map[string]MaterialInput{}
-	for _, in := range inputs {
-		if _, ok := index[in.Material]; !ok && in.Material != MandateMaterial {
-			return nil, nil, errs.Field("materials", "case.material_unknown", "本事项没有名为「"+in.Material+"」的材料",
-				"the item has no material named "+in.Material)
-		}
-		if in.Material == MandateMaterial && rep != ThroughAgent {
-			return nil, nil, errs.Field(MandateField, "case.mandate_unexpected", "只有代他人申请时才需要上传授权委托书",
-				"a mandate is only needed when applying for someone else")
-		}
-		if _, dup := given[in.Material]; dup {
-			return nil, nil, errs.Field("materials", "case.material_twice", "材料「"+in.Material+"」提交了两次",
-				"the material "+in.Material+" was supplied twice")
-		}
-		given[in.Material] = in
+	given, err := byMaterial(it, rep, inputs)
+	if err != nil {
+		return nil, nil, err
 	}
 	kept := map[string]Attachment{}
 	for _, a := range prior {
@@ -129,6 +113,32 @@ func (s *Service) materials(ctx context.Context, it *catalog.Item, rep Represent
 		}
 	}
 	return out, pending, nil
+}
+
+// byMaterial indexes the inputs by material name, refusing unknown names,
+// a mandate without agency, and materials given twice.
+func byMaterial(it *catalog.Item, rep Representation, inputs []MaterialInput) (map[string]MaterialInput, error) {
+	known := map[string]bool{MandateMaterial: true}
+	for _, m := range it.Materials {
+		known[m.Name] = true
+	}
+	given := map[string]MaterialInput{}
+	for _, in := range inputs {
+		switch {
+		case !known[in.Material]:
+			return nil, errs.Field("materials", "case.material_unknown", "本事项没有名为「"+in.Material+"」的材料",
+				"the item has no material named "+in.Material)
+		case in.Material == MandateMaterial && rep != ThroughAgent:
+			return nil, errs.Field(MandateField, "case.mandate_unexpected", "只有代他人申请时才需要上传授权委托书",
+				"a mandate is only needed when applying for someone else")
+		}
+		if _, dup := given[in.Material]; dup {
+			return nil, errs.Field("materials", "case.material_twice", "材料「"+in.Material+"」提交了两次",
+				"the material "+in.Material+" was supplied twice")
+		}
+		given[in.Material] = in
+	}
+	return given, nil
 }
 
 // attachment checks one supplied file: a stored blob is looked up; a

@@ -41,6 +41,9 @@ func (s *Service) Application(ctx context.Context, actor *identity.Account, seri
 func allowedFor(actor *identity.Account, app *Application) []Action {
 	var out []Action
 	for _, a := range Actions {
+		if a == ActClaim && app.Assignee != "" {
+			continue // taken: pass it on by handing over
+		}
 		if _, err := Transition(app.State, a, actingRole(actor, app, a)); err == nil {
 			out = append(out, a)
 		}

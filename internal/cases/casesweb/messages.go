@@ -161,6 +161,11 @@ var messages = web.Messages{
 	"cases.console.no_actions":   {ZH: "当前状态下没有可执行的操作。", EN: "Nothing to do in this state."},
 	"cases.console.ship_hint":    {ZH: "填写快递面单上的运单号，交寄后记录物流状态。", EN: "Enter the number on the waybill; then record the delivery status."},
 
+	"cases.timeline.due":     {ZH: "承诺办结日期：%s", EN: "Due on %s"},
+	"cases.timeline.to":      {ZH: "转交给：%s", EN: "Handed over to %s"},
+	"cases.timeline.waybill": {ZH: "运单：%s", EN: "Waybill: %s"},
+	"cases.console.fix_hint": {ZH: "勾选需要重新提交的材料，或逐行写明其他需补正的内容。", EN: "Tick the documents to supply again, or write other things to fix, one per line."},
+
 	"cases.progress.title": {ZH: "办件进度查询", EN: "Track an application"},
 	"cases.progress.hint":  {ZH: "输入统一流水号和申请人证件号码（身份证号码或统一社会信用代码）的后四位。", EN: "Enter the serial number and the last four characters of the applicant's identity number or credit code."},
 	"cases.progress.id4":   {ZH: "证件号码后四位", EN: "Last four characters of the ID"},

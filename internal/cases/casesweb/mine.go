@@ -41,6 +41,7 @@ type caseData struct {
 	*cases.View
 	DeptName   string
 	HallNames  map[string]string
+	Fields     []catalog.FormField // the item's form, for labels
 	Colleagues []cases.Colleague
 	Statuses   []cases.ShipmentStatus
 	Err        error
@@ -53,7 +54,11 @@ func (h *Handlers) caseData(r *http.Request) (*caseData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &caseData{View: v, DeptName: h.deptName(r, v.App.Department), HallNames: h.hallNames(), Statuses: cases.ShipmentStatuses}, nil
+	d := &caseData{View: v, DeptName: h.deptName(r, v.App.Department), HallNames: h.hallNames(), Statuses: cases.ShipmentStatuses}
+	if it, err := h.Catalog.FindItem(r.Context(), v.App.ItemCode); err == nil {
+		d.Fields = it.FormFields
+	}
+	return d, nil
 }
 
 // applicationPage shows an application with its timeline to the applicant.

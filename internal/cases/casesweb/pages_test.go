@@ -75,7 +75,7 @@ func TestApplyForm(t *testing.T) {
 				files: hukouFiles(), status: 422, want: []string{"请填写完整的收件地址"}, check: nothingStored},
 			{name: "agent without a mandate", method: "POST", path: "/apply/" + casestest.ItemHukou, as: "citizen",
 				form:  f.applyForm("citizen", map[string]string{"principal_name": "赵六", "principal_number": visitorID}),
-				files: hukouFiles(), status: 422, want: []string{"<details class=\"card\" open>"}, check: nothingStored},
+				files: hukouFiles(), status: 422, want: []string{"<details class=\"card form\" open>"}, check: nothingStored},
 			{name: "no CSRF token", method: "POST", path: "/apply/" + casestest.ItemHukou, as: "citizen", noCSRF: true,
 				form: f.applyForm("citizen", nil), files: hukouFiles(), status: 403, check: nothingStored},
 			{name: "a PDF named .jpg is accepted as a PDF", method: "POST", path: "/apply/" + casestest.ItemHukou, as: "citizen",

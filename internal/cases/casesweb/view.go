@@ -1,6 +1,7 @@
 package casesweb
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -24,14 +25,14 @@ func MaskNumber(s string) string {
 // templateFuncs are the applications pages' own template functions.
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"stateKey":    func(s cases.State) string { return "cases.state." + string(s) },
-		"actionKey":   func(a cases.Action) string { return "cases.action." + string(a) },
-		"channelKey":  func(c cases.Channel) string { return "cases.channel." + string(c) },
-		"repKey":      func(r cases.Representation) string { return "cases.rep." + string(r) },
-		"methodKey":   func(m cases.DeliveryMethod) string { return "cases.delivery." + string(m) },
-		"shipmentKey": func(s cases.ShipmentStatus) string { return "cases.shipment." + string(s) },
-		"deadlineKey": func(d cases.DeadlineStatus) string { return "cases.deadline." + string(d) },
-		"sourceKey":   func(s catalog.MaterialSource) string { return "cases.source." + string(s) },
+		"stateKey":    key("cases.state."),
+		"actionKey":   key("cases.action."),
+		"channelKey":  key("cases.channel."),
+		"repKey":      key("cases.rep."),
+		"methodKey":   key("cases.delivery."),
+		"shipmentKey": key("cases.shipment."),
+		"deadlineKey": key("cases.deadline."),
+		"sourceKey":   key("cases.source."),
 		"stateBadge":  stateBadge,
 		"deadlineBadge": func(d cases.DeadlineStatus) string {
 			switch d {
@@ -42,16 +43,37 @@ func templateFuncs() template.FuncMap {
 			}
 			return "badge"
 		},
-		"mask":      MaskNumber,
-		"invalid":   invalid,
-		"fieldErr":  fieldErr,
-		"humanSize": files.HumanSize,
-		"value":     func(m map[string]string, k string) string { return m[k] },
-		"lines":     func(s []string) string { return strings.Join(s, "\n") },
-		"fieldName": func(f catalog.FormField) string { return formPrefix + f.Name },
-		"isAction":  func(list []cases.Action, a string) bool { return hasAction(list, cases.Action(a)) },
-		"hasState":  func(s cases.State, names ...string) bool { return hasState(s, names) },
+		"mask":        MaskNumber,
+		"invalid":     invalid,
+		"fieldErr":    fieldErr,
+		"humanSize":   files.HumanSize,
+		"value":       func(m map[string]string, k string) string { return m[k] },
+		"lines":       func(s []string) string { return strings.Join(s, "\n") },
+		"fieldName":   func(f catalog.FormField) string { return formPrefix + f.Name },
+		"optionLabel": optionLabel,
+		"isAction":    func(list []cases.Action, a string) bool { return hasAction(list, cases.Action(a)) },
+		"hasState":    func(s cases.State, names ...string) bool { return hasState(s, names) },
 	}
+}
+
+// optionLabel shows a form value: a select field's option by its label in
+// lang, other values as they are.
+func optionLabel(f catalog.FormField, v, lang string) string {
+	for _, o := range f.Options {
+		if o.Value == v {
+			if lang == "en" && o.LabelEN != "" {
+				return o.LabelEN
+			}
+			return o.LabelZH
+		}
+	}
+	return v
+}
+
+// key returns a template function giving the message key of a value
+// (a state, an action, …) under prefix.
+func key(prefix string) func(v any) string {
+	return func(v any) string { return prefix + fmt.Sprint(v) }
 }
 
 func hasAction(list []cases.Action, a cases.Action) bool {
