@@ -197,7 +197,6 @@ func (h *Handlers) download(w http.ResponseWriter, r *http.Request) error {
 	hd.Set("Content-Length", strconv.FormatInt(a.Size, 10))
 	hd.Set("Content-Disposition", disposition(r, name))
 	hd.Set("Cache-Control", "private, no-store")
-	hd.Set("Content-Security-Policy", "sandbox")
 	w.WriteHeader(http.StatusOK)
 	if _, err := io.Copy(w, rc); err != nil {
 		h.Log.DebugContext(r.Context(), "send material", "err", err)
