@@ -54,9 +54,12 @@
 //
 // Two adjustments follow bleve's ranking: items about an existing licence
 // (变更, 延续, 补发, 注销 …) rank lower unless the query speaks of such a
-// change (see lifecycle.go), and results scoring below a fifth of the best
-// are dropped, so that Total counts plausible answers rather than every
-// item sharing a character with the query.
+// change (see lifecycle.go); and beyond the first five, results scoring
+// below a fifth of the best are dropped, so that Total counts plausible
+// answers rather than every item sharing a character with the query. A
+// query in Chinese that no synonym explained must moreover share half of
+// its characters or half of its syllable pairs with an item (floor.go), so
+// that a query about something the catalogue lacks finds nothing.
 //
 // # Why not …
 //

@@ -47,8 +47,9 @@ const MaxResults = 100
 // Result is the answer to a search.
 type Result struct {
 	Hits []Hit // best first, at most the limit asked for
-	// Total counts the items that matched well enough (a score of at
-	// least a fifth of the best), at most MaxResults.
+	// Total counts the items that matched well enough (the first five,
+	// and those with a score of at least a fifth of the best), at most
+	// MaxResults.
 	Total int
 	Query Query // the query as analysed
 }
@@ -248,7 +249,8 @@ var weights = struct {
 	expansion                          float64 // factor on synonym terms
 	exact                              float64
 	pinyin, sound, initials            float64
-	cutoff                             float64 // results below cutoff × the best score are dropped
+	cutoff                             float64 // results below cutoff × the best score are dropped …
+	keep                               int     // … after the first keep
 	followUp                           float64 // factor on follow-up items when the query asks for none
 }{
 	name: 3, keywords: 2, themes: 1, dept: 0.5, desc: 0.3,
@@ -256,6 +258,7 @@ var weights = struct {
 	exact:     8,
 	pinyin:    2, sound: 2, initials: 2,
 	cutoff:   0.2,
+	keep:     5,
 	followUp: 0.7,
 }
 
@@ -302,8 +305,11 @@ func (e *Engine) Search(ctx context.Context, q string, limit int) (*Result, erro
 		hits = append(hits, h)
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
-	for _, h := range hits {
-		if h.Score < hits[0].Score*weights.cutoff {
+	for i, h := range hits {
+		// An exact name scores far above its siblings (办护照 is a keyword
+		// of 普通护照签发, not of 换发 or 补发); the first few that passed
+		// the floor stay, so that the family is shown.
+		if i >= weights.keep && h.Score < hits[0].Score*weights.cutoff {
 			break
 		}
 		res.Total++

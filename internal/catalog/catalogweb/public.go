@@ -2,6 +2,7 @@ package catalogweb
 
 import (
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/pengcheng-gov/pengcheng/internal/catalog"
@@ -98,6 +99,8 @@ func (h *Handlers) overview(r *http.Request, d *servicesData) error {
 			d.Depts = append(d.Depts, deptCount{Department: dept, Items: n})
 		}
 	}
+	// Departments with the most services first.
+	sort.SliceStable(d.Depts, func(i, j int) bool { return d.Depts[i].Items > d.Depts[j].Items })
 	themes, err := h.Catalog.Themes(ctx)
 	if err != nil {
 		return err

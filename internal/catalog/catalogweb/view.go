@@ -26,6 +26,7 @@ func templateFuncs() template.FuncMap {
 		"optionsText":  optionsText,
 		"seq":          func(n int) []int { return make([]int, n) },
 		"percent":      percent,
+		"sep":          func(lang string) string { return map[bool]string{true: ", ", false: "、"}[lang == "en"] },
 		"materialRow":  materialRow,
 		"fieldRow":     fieldRow,
 	}
