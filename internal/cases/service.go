@@ -46,11 +46,12 @@ type Hall struct {
 }
 
 // DefaultHalls are the halls of the demo city: the municipal citizen
-// centre and the Bao'an district government service centre.
+// centre and the Bao'an district government service centre, with the
+// codes the appointments module gives them.
 func DefaultHalls() []Hall {
 	return []Hall{
-		{Code: "SZ-SMZX", Name: "深圳市民中心行政服务大厅"},
-		{Code: "BA-ZWFW", Name: "宝安区政务服务中心"},
+		{Code: "SMZX", Name: "深圳市民中心行政服务大厅"},
+		{Code: "BAZW", Name: "宝安区政务服务中心"},
 	}
 }
 

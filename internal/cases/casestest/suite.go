@@ -51,7 +51,7 @@ func newApp(item, dept, account string, at time.Time) (*cases.Application, *case
 		Materials: []cases.Attachment{{Material: "身份证", Kind: cases.ByUpload, SHA256: fmt.Sprintf("%064x", 1), FileName: "id.pdf", Size: 10, ContentType: "application/pdf"},
 			{Material: "户口簿", Kind: cases.ByExchange}},
 		Corrections: []string{},
-		Delivery:    cases.Delivery{Method: cases.Pickup, Hall: "SZ-SMZX"},
+		Delivery:    cases.Delivery{Method: cases.Pickup, Hall: "SMZX"},
 		SubmittedAt: at, CreatedAt: at, UpdatedAt: at, Version: 1,
 	}
 	ev := &cases.Event{ID: ids.New(), ApplicationID: app.ID, Seq: 1, At: at, ActorID: account, ActorName: "申请人",

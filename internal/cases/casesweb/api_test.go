@@ -31,7 +31,7 @@ func TestAPI(t *testing.T) {
 		id, diploma := f.blobOf(t, casestest.PDF("id")), f.blobOf(t, casestest.JPEG)
 		form, _ := json.Marshal(casestest.Submission(f.users["citizen"].Account, nil).Form)
 		body := func(materials string, extra string) string {
-			return fmt.Sprintf(`{"item_code":%q,"channel":"mobile","form":%s,"materials":[%s],"delivery":{"method":"pickup","hall":"SZ-SMZX"}%s}`,
+			return fmt.Sprintf(`{"item_code":%q,"channel":"mobile","form":%s,"materials":[%s],"delivery":{"method":"pickup","hall":"SMZX"}%s}`,
 				casestest.ItemHukou, form, materials, extra)
 		}
 		good := fmt.Sprintf(`{"material":"居民身份证","blob":%q},{"material":"毕业证书","blob":%q,"file_name":"d.jpg"}`, id, diploma)
