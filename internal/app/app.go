@@ -14,16 +14,26 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pengcheng-gov/pengcheng/internal/appointments"
+	"github.com/pengcheng-gov/pengcheng/internal/appointments/appointmentssql"
+	"github.com/pengcheng-gov/pengcheng/internal/appointments/appointmentsweb"
+	"github.com/pengcheng-gov/pengcheng/internal/cases"
+	"github.com/pengcheng-gov/pengcheng/internal/cases/casessql"
+	"github.com/pengcheng-gov/pengcheng/internal/cases/casesweb"
 	"github.com/pengcheng-gov/pengcheng/internal/catalog"
+	"github.com/pengcheng-gov/pengcheng/internal/catalog/catalogsearch"
 	"github.com/pengcheng-gov/pengcheng/internal/catalog/catalogsql"
+	"github.com/pengcheng-gov/pengcheng/internal/catalog/catalogweb"
 	"github.com/pengcheng-gov/pengcheng/internal/config"
 	"github.com/pengcheng-gov/pengcheng/internal/db"
 	"github.com/pengcheng-gov/pengcheng/internal/demo"
+	"github.com/pengcheng-gov/pengcheng/internal/files"
 	"github.com/pengcheng-gov/pengcheng/internal/grid"
 	"github.com/pengcheng-gov/pengcheng/internal/grid/gridsql"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
@@ -39,19 +49,25 @@ import (
 
 // App is the wired platform.
 type App struct {
-	Config      config.Config
-	Log         *slog.Logger
-	DB          *db.DB
-	Identity    *identity.Service
-	Notify      *notify.Service
-	SSO         *sso.Service
-	Divisions   grid.Store
-	Departments catalog.Store
+	Config       config.Config
+	Log          *slog.Logger
+	DB           *db.DB
+	Identity     *identity.Service
+	Notify       *notify.Service
+	SSO          *sso.Service
+	Divisions    grid.Store
+	Catalog      *catalog.Service
+	Search       *catalogsearch.Engine
+	Files        files.Store
+	Cases        *cases.Service
+	CaseStore    cases.Store
+	Appointments *appointments.Service
 	// Now is the clock every service uses.
 	Now func() time.Time
 
-	registry *prometheus.Registry
-	handler  http.Handler
+	catalogStore *catalogsql.Store
+	registry     *prometheus.Registry
+	handler      http.Handler
 }
 
 // Open opens the database, applies migrations and builds every service and
@@ -85,30 +101,49 @@ func (a *App) build(ctx context.Context) error {
 	a.Log.Info("database ready", slog.String("dialect", string(a.DB.Dialect())), slog.Int64("schema_version", version))
 
 	a.Divisions = gridsql.New(a.DB)
-	a.Departments = catalogsql.New(a.DB)
 	a.Notify = notify.NewService(notifysql.New(a.DB), nil, a.Now, a.Log)
 	policy := identity.DefaultPolicy()
 	policy.SessionTTL = a.Config.SessionTTL
-	a.Identity = identity.NewService(identitysql.New(a.DB), a.Notify, policy, a.Now, a.Log)
-	a.SSO, err = sso.NewService(ssosql.New(a.DB), a.Identity, sso.DefaultConfig(), a.Now, a.Log)
-	if err != nil {
+	identityStore := identitysql.New(a.DB)
+	a.Identity = identity.NewService(identityStore, a.Notify, policy, a.Now, a.Log)
+	if a.SSO, err = sso.NewService(ssosql.New(a.DB), a.Identity, sso.DefaultConfig(), a.Now, a.Log); err != nil {
 		return err
 	}
 	if err := a.SSO.Start(ctx); err != nil {
 		return err
 	}
+
+	a.catalogStore = catalogsql.New(a.DB)
+	a.Catalog = catalog.NewService(a.catalogStore, a.Now, a.Log)
+	if a.Search, err = catalogsearch.New(a.Catalog, a.Log); err != nil {
+		return err
+	}
+	a.Catalog.OnChange(a.Search.Invalidate)
+	if a.Files, err = files.NewLocal(filepath.Join(a.Config.DataDir, "files")); err != nil {
+		return err
+	}
+	a.CaseStore = casessql.New(a.DB)
+	a.Cases, err = cases.NewService(cases.Deps{
+		Store: a.CaseStore, Catalog: a.catalogStore, Accounts: a.Identity, Files: a.Files, Notifier: a.Notify,
+		Throttle: identityStore, MaxUploadBytes: a.Config.MaxUploadBytes, Now: a.Now, Log: a.Log,
+	})
+	if err != nil {
+		return err
+	}
+	a.Appointments = appointments.NewService(appointmentssql.New(a.DB), a.Notify, a.Catalog, appointments.Policy{}, a.Now, a.Log)
 	return a.buildHTTP()
 }
 
 func (a *App) buildHTTP() error {
 	a.registry = web.NewRegistry()
 	srv, err := web.NewServer(web.Options{
-		Log:           a.Log,
-		Registry:      a.registry,
-		Sessions:      a.Identity,
-		Tokens:        a.SSO,
-		Ready:         []web.Pinger{a.DB},
-		Templates:     []web.TemplateSet{identityweb.Templates(), ssoweb.Templates()},
+		Log:      a.Log,
+		Registry: a.registry,
+		Sessions: a.Identity,
+		Tokens:   a.SSO,
+		Ready:    []web.Pinger{a.DB},
+		Templates: []web.TemplateSet{identityweb.Templates(), ssoweb.Templates(), catalogweb.Templates(),
+			casesweb.Templates(), appointmentsweb.Templates()},
 		SecureCookies: a.Config.SecureCookies,
 		DefaultLang:   a.Config.Lang,
 		CSRFExempt:    ssoweb.CSRFExempt(),
@@ -125,15 +160,30 @@ func (a *App) buildHTTP() error {
 	}
 	pages, err := identityweb.New(identityweb.Deps{
 		Identity: a.Identity, Renderer: srv.Renderer, Cookies: srv.Cookies,
-		Federation: provider, Outbox: a.Notify, Departments: a.Departments,
+		Federation: provider, Outbox: a.Notify, Departments: a.catalogStore,
 		ShowCodes: a.Config.DevLogins, Log: a.Log, Now: a.Now,
 	})
 	if err != nil {
 		return err
 	}
+	catalogPages, err := catalogweb.New(catalogweb.Deps{Catalog: a.Catalog, Search: a.Search, Renderer: srv.Renderer, Cookies: srv.Cookies, Log: a.Log})
+	if err != nil {
+		return err
+	}
+	casePages, err := casesweb.New(casesweb.Deps{Cases: a.Cases, Catalog: a.catalogStore, Files: a.Files, Renderer: srv.Renderer, Cookies: srv.Cookies, Log: a.Log})
+	if err != nil {
+		return err
+	}
+	apptPages, err := appointmentsweb.New(appointmentsweb.Deps{Service: a.Appointments, Renderer: srv.Renderer, Cookies: srv.Cookies, Log: a.Log})
+	if err != nil {
+		return err
+	}
 	pages.Routes(srv.Mux)
 	provider.Routes(srv.Mux)
-	srv.Mux.Handle("GET /{$}", http.RedirectHandler("/account", http.StatusSeeOther))
+	catalogPages.Routes(srv.Mux)
+	casePages.Routes(srv.Mux)
+	apptPages.Routes(srv.Mux)
+	srv.Mux.Handle("GET /{$}", http.RedirectHandler("/services", http.StatusSeeOther))
 	a.handler = srv
 	return nil
 }
@@ -143,7 +193,8 @@ func (a *App) Handler() http.Handler { return a.handler }
 
 // DemoDeps returns what the demo seed writes through.
 func (a *App) DemoDeps() demo.Deps {
-	return demo.Deps{Divisions: a.Divisions, Departments: a.Departments, Identity: a.Identity, Now: a.Now}
+	return demo.Deps{Divisions: a.Divisions, Catalog: a.Catalog, Identity: a.Identity, Cases: a.Cases,
+		CaseStore: a.CaseStore, Appointments: a.Appointments, Now: a.Now}
 }
 
 // Serve serves HTTP on ln until ctx ends, then stops accepting connections
@@ -163,6 +214,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	bg, stop := context.WithCancel(ctx)
 	defer stop()
 	go a.housekeeping(bg)
+	go a.Search.Watch(bg, 30*time.Second)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -185,7 +237,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 // housekeeping runs periodic maintenance until ctx ends.
 func (a *App) housekeeping(ctx context.Context) {
-	t := time.NewTicker(10 * time.Minute)
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
 		select {
@@ -197,6 +249,12 @@ func (a *App) housekeeping(ctx context.Context) {
 			}
 			if err := a.Identity.Housekeeping(ctx); err != nil {
 				a.Log.Error("identity housekeeping", "err", err)
+			}
+			if err := a.Appointments.Housekeeping(ctx); err != nil {
+				a.Log.Error("appointments housekeeping", "err", err)
+			}
+			if _, err := a.Cases.SyncShipments(ctx, 500); err != nil {
+				a.Log.Error("courier status sync", "err", err)
 			}
 		}
 	}

@@ -75,6 +75,9 @@ var domainPackages = []string{
 	"internal/grid",
 	"internal/notify",
 	"internal/sso",
+	"internal/appointments",
+	"internal/cases",
+	"internal/files",
 }
 
 const module = "github.com/pengcheng-gov/pengcheng/"

@@ -56,6 +56,9 @@ type ImportCounts struct {
 	Created, Updated, Unchanged int
 }
 
+// Total is the number of records the files held.
+func (c ImportCounts) Total() int { return c.Created + c.Updated + c.Unchanged }
+
 // ImportReport is the outcome of [Service.Import].
 type ImportReport struct {
 	Departments ImportCounts

@@ -128,13 +128,13 @@ func TestConfig(t *testing.T) {
 func TestDemo(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{"PENGCHENG_DATA": t.TempDir(), "PENGCHENG_ADDR": "127.0.0.1:0"}
-	for i, wantCreated := range []string{"11 demo accounts created", "0 demo accounts created"} {
+	for i, wantCreated := range []string{"11 demo accounts and 317 generated accounts created, 40 demo applications", "0 demo accounts and 0 generated accounts created, 0 demo applications"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		pr, pw := io.Pipe()
 		var errb bytes.Buffer
 		done := make(chan int, 1)
 		go func() {
-			done <- cli.Main(ctx, []string{"demo"}, cli.Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: &errb,
+			done <- cli.Main(ctx, []string{"demo", "--applications", "40"}, cli.Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: &errb,
 				Getenv: func(k string) string { return env[k] }})
 			pw.Close()
 		}()

@@ -30,6 +30,10 @@ func serve(ctx context.Context, env Env, name string, args []string, seed bool) 
 	if err != nil {
 		return err
 	}
+	applications := 0
+	if seed {
+		fs.IntVar(&applications, "applications", 1000, "demo applications to generate on the first start (0 for none)")
+	}
 	if err := parse(fs, &cfg, args); err != nil {
 		return err
 	}
@@ -57,7 +61,18 @@ func serve(ctx context.Context, env Env, name string, args []string, seed bool) 
 	}
 	defer a.Close()
 	if seed {
-		res, err := demo.Seed(ctx, a.DemoDeps())
+		deps := a.DemoDeps()
+		deps.Applications = applications
+		if applications == 0 {
+			deps.Applications = -1
+		}
+		deps.Progress = func(done, total int) {
+			fmt.Fprintf(env.Stderr, "\r生成演示办件 / generating demo applications: %d/%d", done, total)
+			if done == total {
+				fmt.Fprintln(env.Stderr)
+			}
+		}
+		res, err := demo.Seed(ctx, deps)
 		if err != nil {
 			ln.Close()
 			return err
@@ -71,7 +86,11 @@ func serve(ctx context.Context, env Env, name string, args []string, seed bool) 
 
 func printBanner(w io.Writer, url string, res *demo.Result) {
 	fmt.Fprintf(w, "\n鹏城 · 数字政府 — 宝安演示城市 / Bao'an demo city\n")
-	fmt.Fprintf(w, "  %d divisions, %d departments seeded; %d demo accounts created this start\n", res.Divisions, res.Departments, res.Created)
+	c := res.Catalog
+	fmt.Fprintf(w, "  %d divisions; catalogue: %d departments, %d themes, %d service items (%d new, %d updated); %d service halls\n",
+		res.Divisions, c.Departments.Total(), c.Themes.Total(), c.Items.Total(), c.Items.Created, c.Items.Updated, res.Halls)
+	fmt.Fprintf(w, "  %d demo accounts and %d generated accounts created, %d demo applications generated this start\n",
+		res.Created, res.Generated, res.Applications)
 	fmt.Fprintf(w, "\n  Open %s/login\n\n", url)
 	fmt.Fprintf(w, "  演示账号 / demo logins (generated people, password %s):\n", demo.Password)
 	for _, l := range res.Logins {

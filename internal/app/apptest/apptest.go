@@ -33,6 +33,9 @@ type Instance struct {
 type Options struct {
 	Dialect db.Dialect // defaults to SQLite
 	NoSeed  bool       // skip the demo seed
+	// Applications is how many demo applications the seed generates;
+	// 0 means none (they take seconds).
+	Applications int
 	// Configure may change the configuration before the app opens.
 	Configure func(*config.Config)
 }
@@ -71,7 +74,12 @@ func Start(t testing.TB, o Options) *Instance {
 		t.Fatalf("open app: %v", err)
 	}
 	if !o.NoSeed {
-		if _, err := demo.Seed(ctx, a.DemoDeps()); err != nil {
+		deps := a.DemoDeps()
+		deps.Applications = o.Applications
+		if deps.Applications == 0 {
+			deps.Applications = -1
+		}
+		if _, err := demo.Seed(ctx, deps); err != nil {
 			t.Fatalf("seed: %v", err)
 		}
 	}
