@@ -16,6 +16,7 @@ set -euo pipefail
 
 LIBS=(
 	"htmx.org 2.0.11 htmx dist/htmx.min.js LICENSE"
+	"chart.js 4.6.1 chartjs dist/chart.umd.min.js LICENSE.md"
 )
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
