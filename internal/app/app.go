@@ -147,6 +147,8 @@ func (a *App) buildHTTP() error {
 		SecureCookies: a.Config.SecureCookies,
 		DefaultLang:   a.Config.Lang,
 		CSRFExempt:    ssoweb.CSRFExempt(),
+		// A form may carry a few uploads of the configured size.
+		MaxBody: 4*a.Config.MaxUploadBytes + 1<<20,
 	})
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -37,10 +38,28 @@ var (
 // cross-origin check, since a browser may send them a session cookie.
 // Exempt paths (OpenID Connect protocol endpoints that relying parties'
 // back ends or single-page apps call) skip both checks.
+//
+// Before the token is read from a form, the request body is capped at
+// MaxBody bytes, so that no form — multipart uploads included — can make
+// the server read or store more than that; a larger body gets a clear
+// "too large" error and reaches no handler.
 type CSRF struct {
 	cookies *Cookies
 	cop     *http.CrossOriginProtection
 	exempt  []string
+	// MaxBody caps the body of a state-changing request outside /api/.
+	// Defaults to DefaultMaxBody.
+	MaxBody int64
+}
+
+// DefaultMaxBody is the default cap on a form's body: room for a few
+// uploads of the default 10 MiB limit.
+const DefaultMaxBody = 64 << 20
+
+func errTooLarge(limit int64) *errs.Error {
+	return errs.E(errs.Invalid, "request.too_large",
+		fmt.Sprintf("提交的内容过大（上限 %d MB），请减少或压缩附件后重试", limit>>20),
+		fmt.Sprintf("The submission is too large (limit %d MB). Please remove or compress attachments and try again.", limit>>20))
 }
 
 // NewCSRF returns the CSRF middleware. An exempt entry that ends in "/"
@@ -92,9 +111,22 @@ func (c *CSRF) Middleware(next http.Handler) http.Handler {
 			WriteError(w, r, errCrossOrigin)
 			return
 		}
-		if !api && !c.validToken(r) {
-			WriteError(w, r, errCSRFToken)
-			return
+		if !api {
+			limit := c.MaxBody
+			if limit <= 0 {
+				limit = DefaultMaxBody
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			ok, err := c.validToken(r)
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				WriteError(w, r, errTooLarge(limit))
+				return
+			}
+			if !ok {
+				WriteError(w, r, errCSRFToken)
+				return
+			}
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -115,16 +147,25 @@ func (c *CSRF) token(w http.ResponseWriter, r *http.Request) string {
 }
 
 // validToken reports whether r carries the token expected for it.
-func (c *CSRF) validToken(r *http.Request) bool {
+func (c *CSRF) validToken(r *http.Request) (bool, error) {
 	want := CSRFToken(r.Context())
 	if want == "" {
-		return false
+		return false, nil
 	}
 	got := r.Header.Get(CSRFHeader)
 	if got == "" {
+		var err error
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			err = r.ParseMultipartForm(8 << 20)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			return false, err
+		}
 		got = r.PostFormValue(CSRFField)
 	}
-	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1, nil
 }
 
 func safeMethod(m string) bool {

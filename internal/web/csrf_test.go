@@ -1,7 +1,9 @@
 package web
 
 import (
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -118,5 +120,43 @@ func TestCSRFCookieForAnonymousVisitors(t *testing.T) {
 	w = b.do(t, req{path: "/demo", session: citizenToken})
 	if !strings.Contains(w.Body.String(), `value="`+citizenCSRF+`"`) {
 		t.Errorf("signed-in page lacks the session's CSRF token")
+	}
+}
+
+func TestCSRFCapsFormBodies(t *testing.T) {
+	t.Parallel()
+	c, err := NewCSRF(&Cookies{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.MaxBody = 1 << 20
+	ran := false
+	h := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { ran = true }))
+	const token = "0123456789abcdef0123456789abcdef0123456789ab"
+	tests := []struct {
+		name   string
+		size   int
+		status int
+		want   string
+	}{
+		{"small multipart", 1000, 200, ""},
+		{"multipart over the cap", 2 << 20, 400, "提交的内容过大"},
+	}
+	for _, tt := range tests {
+		var body strings.Builder
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("_csrf", token)
+		fw, _ := mw.CreateFormFile("file", "a.pdf")
+		fw.Write([]byte(strings.Repeat("x", tt.size)))
+		mw.Close()
+		r := httptest.NewRequest("POST", "/apply/x", strings.NewReader(body.String()))
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		r.AddCookie(&http.Cookie{Name: CSRFCookieName, Value: token})
+		w := httptest.NewRecorder()
+		ran = false
+		h.ServeHTTP(w, r)
+		if w.Code != tt.status || ran != (tt.status == 200) || !strings.Contains(w.Body.String(), tt.want) {
+			t.Errorf("%s: status %d, handler ran %t, body %.200q; want %d", tt.name, w.Code, ran, w.Body.String(), tt.status)
+		}
 	}
 }

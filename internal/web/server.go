@@ -39,6 +39,9 @@ type Options struct {
 	CSRFExempt []string
 	// TrustedOrigins may post to the platform across origins.
 	TrustedOrigins []string
+	// MaxBody caps the body of a form post (uploads included); larger
+	// ones are refused before any handler runs. Defaults to DefaultMaxBody.
+	MaxBody int64
 }
 
 // Server is the platform's HTTP handler: a ServeMux behind the middleware
@@ -83,6 +86,7 @@ func NewServer(o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web server: %w", err)
 	}
+	csrf.MaxBody = o.MaxBody
 	s := &Server{Mux: http.NewServeMux(), Renderer: rd, Cookies: cookies, Log: o.Log}
 	s.Mux.Handle("GET /static/", StaticHandler())
 	s.Mux.HandleFunc("GET /healthz", Healthz)
