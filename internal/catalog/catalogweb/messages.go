@@ -68,6 +68,7 @@ var messages = web.Messages{
 	"catalog.item.no_materials":    {ZH: "无需提交材料。", EN: "No documents are needed."},
 	"catalog.item.form":            {ZH: "申请表需填写", EN: "The application form asks for"},
 	"catalog.item.edit":            {ZH: "编辑事项", EN: "Edit"},
+	"catalog.item.apply":           {ZH: "在线申请", EN: "Apply online"},
 	"catalog.applicant.person":     {ZH: "个人", EN: "People"},
 	"catalog.applicant.enterprise": {ZH: "法人和其他组织", EN: "Organisations"},
 	"catalog.source.upload":        {ZH: "上传", EN: "Upload"},

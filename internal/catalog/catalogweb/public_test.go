@@ -49,7 +49,7 @@ func TestPublicPages(t *testing.T) {
 			{name: "item page", path: "/services/4403-SZRS-001", status: 200,
 				want: []string{"高校应届毕业生引进入户", "深圳市人力资源和社会保障局", "个人、法人和其他组织", "0 次（零跑腿）",
 					"即办", "不收费", "不见面审批", "普通高等学校毕业证书", ">上传<", ">部门共享<", ">电子证照<", "视情况提供",
-					`href="/themes/GRAD_HUKOU"`, "申请表需填写", "身份证号码"},
+					`href="/themes/GRAD_HUKOU"`, "申请表需填写", "身份证号码", `href="/apply/4403-SZRS-001"`, "在线申请"},
 				notWant: []string{"编辑事项"}},
 			{name: "item page with fee and days", path: "/services/4403-SZJJ-010", status: 200,
 				want: []string{"机动车注册登记", "最多 1 次", "个工作日", " 元"}},
