@@ -65,54 +65,54 @@ func TestCompose(t *testing.T) {
 		want    []string // "code: reason line"
 	}{
 		{
-			name: "nothing known: popular items for their kind of applicant",
+			name:    "nothing known: popular items for their kind of applicant",
 			profile: local, limit: 3,
 			want: []string{"G1: 本月热门", "P1: 本月热门", "P2: 本月热门"},
 		},
 		{
-			name: "an enterprise gets the popular items open to enterprises only",
+			name:    "an enterprise gets the popular items open to enterprises only",
 			profile: insights.Profile{Kind: catalog.ApplicantEnterprise, Age: -1}, limit: 6,
 			want: []string{"E1: 本月热门", "G1: 本月热门"},
 		},
 		{
-			name: "a new graduate from elsewhere: the graduate and residence themes",
+			name:    "a new graduate from elsewhere: the graduate and residence themes",
 			profile: graduate, limit: 6,
 			want: []string{"G1: 适合应届毕业生：「毕业生落户」", "H1: 非本市户籍居民常办：「办理居住证」",
 				"P1: 本月热门", "P2: 本月热门"},
 		},
 		{
-			name: "after the first step: the next step, related items, never what they applied for",
+			name:    "after the first step: the next step, related items, never what they applied for",
 			profile: local, history: applied("G1"), limit: 6,
 			related: map[string][]insights.Association{"G1": {{ItemCode: "R1"}, {ItemCode: "G2"}}},
 			want: []string{"G2: 办理「毕业生落户」的下一步", "R1: 与您办理的「高校应届毕业生引进入户」相关",
 				"P1: 本月热门", "P2: 本月热门"},
 		},
 		{
-			name: "items in progress are not recommended, whatever the reason",
+			name:    "items in progress are not recommended, whatever the reason",
 			profile: graduate, history: applied("G2", "G1", "P1"), limit: 6,
 			related: map[string][]insights.Association{"G1": {{ItemCode: "G2"}, {ItemCode: "P1"}}, "P1": {{ItemCode: "G1"}}},
 			want: []string{"G3: 办理「毕业生落户」的下一步", "J1: 办理「就业创业」的下一步",
 				"H1: 非本市户籍居民常办：「办理居住证」", "P2: 本月热门"},
 		},
 		{
-			name: "no kind of reason takes more than half the places while others can fill them",
+			name:    "no kind of reason takes more than half the places while others can fill them",
 			profile: local, history: applied("G3"), limit: 4,
 			related: map[string][]insights.Association{"G3": {{ItemCode: "R1"}, {ItemCode: "R2"}, {ItemCode: "R3"}}},
 			want: []string{"G1: 办理「毕业生落户」的下一步", "R1: 与您办理的「毕业生第三步」相关",
 				"R2: 与您办理的「毕业生第三步」相关", "P1: 本月热门"},
 		},
 		{
-			name: "when the others run out, one kind fills the rest",
+			name:    "when the others run out, one kind fills the rest",
 			profile: local, history: applied("G3", "G1", "G2", "P1", "P2"), limit: 4,
 			related: map[string][]insights.Association{"G3": {{ItemCode: "R1"}, {ItemCode: "R2"}, {ItemCode: "R3"}}},
 			want: []string{"J1: 办理「就业创业」的下一步", "R1: 与您办理的「毕业生第三步」相关",
 				"R2: 与您办理的「毕业生第三步」相关", "R3: 与您办理的「毕业生第三步」相关"},
 		},
 		{
-			name: "an item with several reasons appears once, with the first",
+			name:    "an item with several reasons appears once, with the first",
 			profile: graduate, history: applied("H1"), limit: 6,
 			related: map[string][]insights.Association{"H1": {{ItemCode: "G1"}}},
-			want: []string{"G1: 与您办理的「居住登记」相关", "P1: 本月热门", "P2: 本月热门"},
+			want:    []string{"G1: 与您办理的「居住登记」相关", "P1: 本月热门", "P2: 本月热门"},
 		},
 	}
 	for _, tt := range tests {
