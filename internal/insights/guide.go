@@ -9,14 +9,15 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/catalog"
 )
 
-// OrderSteps orders items (given in the catalogue's order) as the steps of
-// a guide, and returns how many pairs of them the data ordered.
+// OrderSteps orders items (given in their base order: see [Service.Guide])
+// as the steps of a guide, and returns how many pairs of them the data
+// ordered.
 //
 // For every pair that at least minSupport applicants applied for both of
 // (by prec, the count of applicants who took one first), the item most of
-// them took first must come first. Within those constraints the catalogue's
+// them took first must come first. Within those constraints the base
 // order is kept: each step is, among the items that no remaining item must
-// precede, the one that must precede the earliest item in the catalogue
+// precede, the one that must precede the earliest item in the base order
 // (itself included), so an item that people take before another moves up
 // to that one's place rather than the other moving down. When the data
 // contradicts itself (A before B before C before A), the remaining item
@@ -173,10 +174,12 @@ type guideResult struct {
 	ordered int
 }
 
-// Guide returns theme's items as steps ordered by [OrderSteps] over the
-// applications of the policy's GuideWindow (365 days) ending now, and the
-// items applicants of its first steps also applied for. It returns
-// ErrNoTheme for an unknown theme.
+// Guide returns theme's items as steps, and the items applicants of its
+// first steps also applied for. The steps are ordered by [OrderSteps] over
+// the applications of the policy's GuideWindow (365 days) ending now, from
+// a base order of the most applied-for items first (in a process, every
+// applicant takes the first step and fewer the later ones), then the
+// catalogue's order. It returns ErrNoTheme for an unknown theme.
 func (s *Service) Guide(ctx context.Context, theme string) (*Guide, error) {
 	idx, err := s.catalogue(ctx)
 	if err != nil {
@@ -234,6 +237,15 @@ func (s *Service) guideOrder(ctx context.Context, idx *catalogIndex, theme strin
 		if len(codes) < 2 {
 			return guideResult{w: w, order: codes}, nil
 		}
+		counts, err := s.store.ItemCounts(ctx, w, "", 0)
+		if err != nil {
+			return guideResult{}, fmt.Errorf("order of theme %s: %w", theme, err)
+		}
+		applied := map[string]int{}
+		for _, c := range counts {
+			applied[c.ItemCode] = c.Applications
+		}
+		slices.SortStableFunc(codes, func(a, b string) int { return cmp.Compare(applied[b], applied[a]) })
 		prec, err := s.store.Precedences(ctx, codes, w)
 		if err != nil {
 			return guideResult{}, fmt.Errorf("order of theme %s: %w", theme, err)

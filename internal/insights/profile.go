@@ -68,6 +68,10 @@ func ageAt(birth, now time.Time) int {
 type profileRule struct {
 	Name  string // the rule's name in reasons
 	Theme string // theme code
+	// Start is the item to suggest first when the catalogue has it (and
+	// the theme's guide does not start with the right one for this
+	// profile); "" for the guide's first open step.
+	Start string
 	Fits  func(Profile) bool
 	Line  Label // the reason; %s is the theme's name
 }
@@ -81,7 +85,7 @@ var profileRules = []profileRule{
 			return p.Kind == catalog.ApplicantPerson && p.Age >= 21 && p.Age <= 27 && p.Division != "" && !p.Local
 		},
 		Line: Label{ZH: "适合应届毕业生：「%s」", EN: "For new graduates: “%s”"}},
-	{Name: "newcomer", Theme: "RESIDENCE",
+	{Name: "newcomer", Theme: "RESIDENCE", Start: "4403-SZGA-026", // 流动人口居住登记, before the residence permit
 		Fits: func(p Profile) bool {
 			return p.Kind == catalog.ApplicantPerson && p.Age >= 16 && p.Division != "" && !p.Local
 		},

@@ -75,10 +75,11 @@ const MaxRecommendations = 20
 
 // Compose picks at most limit recommendations from in: first the next
 // step of each theme the applicant started (the first step of its guide
-// they have not applied for), then items related to what they applied
-// for (most recent application first, strongest association first), then
-// the first open step of each theme their profile fits, then popular
-// items. No kind of reason takes more than half of the places while
+// they have not applied for, in themes of at most MaxBundleSteps items),
+// then items related to what they applied for (most recent application
+// first, strongest association first), then for each theme their profile
+// fits the rule's starting item or else the theme's first open step, then
+// popular items. No kind of reason takes more than half of the places while
 // others can fill them. An item appears once, with its first reason, and
 // never when it is in the history or not open to the applicant's kind.
 func Compose(in Inputs, limit int) []Recommendation {
@@ -110,7 +111,14 @@ func Compose(in Inputs, limit int) []Recommendation {
 	return out
 }
 
-// nextSteps are the first unapplied steps of the themes of the history.
+// MaxBundleSteps is the most items a theme may have for its first open
+// step to be offered as the next step: a larger theme (就业创业, 工程建设 …)
+// is a collection of services rather than one process, and its untaken
+// items are not steps anybody is due to take.
+const MaxBundleSteps = 12
+
+// nextSteps are the first unapplied steps of the themes of the history
+// that are guided bundles.
 func nextSteps(in Inputs, applied map[string]bool) []Recommendation {
 	var out []Recommendation
 	seen := map[string]bool{}
@@ -124,6 +132,9 @@ func nextSteps(in Inputs, applied map[string]bool) []Recommendation {
 				continue
 			}
 			seen[theme] = true
+			if len(in.Guides[theme]) > MaxBundleSteps {
+				continue
+			}
 			if code := firstOpen(in.Guides[theme], applied); code != "" {
 				out = append(out, Recommendation{Item: in.Items[code],
 					Reason: Reason{Kind: ReasonNextStep, Subject: in.Themes[theme].Name}})
@@ -166,7 +177,11 @@ func profileFits(in Inputs, applied map[string]bool) []Recommendation {
 		if t == nil || !rule.Fits(in.Profile) {
 			continue
 		}
-		if code := firstOpen(in.Guides[rule.Theme], applied); code != "" {
+		code := firstOpen(in.Guides[rule.Theme], applied)
+		if in.Items[rule.Start] != nil && !applied[rule.Start] {
+			code = rule.Start
+		}
+		if code != "" {
 			out = append(out, Recommendation{Item: in.Items[code], Reason: Reason{Kind: ReasonProfile, Subject: t.Name, Rule: rule.Name}})
 		}
 	}

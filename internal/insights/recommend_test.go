@@ -1,6 +1,7 @@
 package insights_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -33,11 +34,16 @@ func composeCatalogue() (map[string]*catalog.Item, map[string]*catalog.Theme) {
 	add("E1", "食品经营许可", []catalog.ApplicantKind{catalog.ApplicantEnterprise})
 	add("H1", "居住登记", person, "RESIDENCE")
 	add("J1", "就业登记", person, "EMPLOYMENT")
+	add("4403-SZGA-026", "流动人口居住登记", person, "RESIDENCE")
+	for i := range 13 {
+		add(fmt.Sprintf("Q%d", i), fmt.Sprintf("职业资格%d", i), person, "QUALIFICATION")
+	}
 	themes := map[string]*catalog.Theme{
-		"GRAD_HUKOU": {Code: "GRAD_HUKOU", Name: "毕业生落户"},
-		"RESIDENCE":  {Code: "RESIDENCE", Name: "办理居住证"},
-		"EMPLOYMENT": {Code: "EMPLOYMENT", Name: "就业创业"},
-		"RETIREMENT": {Code: "RETIREMENT", Name: "退休"},
+		"GRAD_HUKOU":    {Code: "GRAD_HUKOU", Name: "毕业生落户"},
+		"RESIDENCE":     {Code: "RESIDENCE", Name: "办理居住证"},
+		"EMPLOYMENT":    {Code: "EMPLOYMENT", Name: "就业创业"},
+		"RETIREMENT":    {Code: "RETIREMENT", Name: "退休"},
+		"QUALIFICATION": {Code: "QUALIFICATION", Name: "职业资格"},
 	}
 	return items, themes
 }
@@ -46,6 +52,15 @@ func TestCompose(t *testing.T) {
 	t.Parallel()
 	items, themes := composeCatalogue()
 	guides := map[string][]string{"GRAD_HUKOU": {"G1", "G2", "G3"}, "RESIDENCE": {"H1"}, "EMPLOYMENT": {"J1", "G2"}}
+	for i := range 13 {
+		guides["QUALIFICATION"] = append(guides["QUALIFICATION"], fmt.Sprintf("Q%d", i))
+	}
+	withoutStart := map[string]*catalog.Item{}
+	for k, v := range items {
+		if k != "4403-SZGA-026" {
+			withoutStart[k] = v
+		}
+	}
 	popular := []insights.ItemCount{{"E1", 90}, {"G1", 80}, {"P1", 70}, {"P2", 60}}
 	applied := func(codes ...string) []insights.Applied {
 		var out []insights.Applied
@@ -61,6 +76,7 @@ func TestCompose(t *testing.T) {
 		profile insights.Profile
 		history []insights.Applied
 		related map[string][]insights.Association
+		items   map[string]*catalog.Item // defaults to the catalogue with the residence rule's start item
 		limit   int
 		want    []string // "code: reason line"
 	}{
@@ -75,10 +91,21 @@ func TestCompose(t *testing.T) {
 			want: []string{"E1: 本月热门", "G1: 本月热门"},
 		},
 		{
-			name:    "a new graduate from elsewhere: the graduate and residence themes",
+			name:    "a new graduate from elsewhere: the graduate theme and the residence rule's start item",
 			profile: graduate, limit: 6,
+			want: []string{"G1: 适合应届毕业生：「毕业生落户」", "4403-SZGA-026: 非本市户籍居民常办：「办理居住证」",
+				"P1: 本月热门", "P2: 本月热门"},
+		},
+		{
+			name:    "without the start item, the theme's first step",
+			profile: graduate, limit: 6, items: withoutStart,
 			want: []string{"G1: 适合应届毕业生：「毕业生落户」", "H1: 非本市户籍居民常办：「办理居住证」",
 				"P1: 本月热门", "P2: 本月热门"},
+		},
+		{
+			name:    "a large theme is a collection, not a process: no next step",
+			profile: local, history: applied("Q3"), limit: 2,
+			want: []string{"G1: 本月热门", "P1: 本月热门"},
 		},
 		{
 			name:    "after the first step: the next step, related items, never what they applied for",
@@ -91,6 +118,7 @@ func TestCompose(t *testing.T) {
 			name:    "items in progress are not recommended, whatever the reason",
 			profile: graduate, history: applied("G2", "G1", "P1"), limit: 6,
 			related: map[string][]insights.Association{"G1": {{ItemCode: "G2"}, {ItemCode: "P1"}}, "P1": {{ItemCode: "G1"}}},
+			items:   withoutStart,
 			want: []string{"G3: 办理「毕业生落户」的下一步", "J1: 办理「就业创业」的下一步",
 				"H1: 非本市户籍居民常办：「办理居住证」", "P2: 本月热门"},
 		},
@@ -112,13 +140,18 @@ func TestCompose(t *testing.T) {
 			name:    "an item with several reasons appears once, with the first",
 			profile: graduate, history: applied("H1"), limit: 6,
 			related: map[string][]insights.Association{"H1": {{ItemCode: "G1"}}},
-			want:    []string{"G1: 与您办理的「居住登记」相关", "P1: 本月热门", "P2: 本月热门"},
+			want: []string{"G1: 与您办理的「居住登记」相关", "4403-SZGA-026: 非本市户籍居民常办：「办理居住证」",
+				"P1: 本月热门", "P2: 本月热门"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			in := insights.Inputs{Profile: tt.profile, History: tt.history, Items: items, Themes: themes,
+			cat := items
+			if tt.items != nil {
+				cat = tt.items
+			}
+			in := insights.Inputs{Profile: tt.profile, History: tt.history, Items: cat, Themes: themes,
 				Guides: guides, Related: tt.related, Popular: popular}
 			var got []string
 			for _, r := range insights.Compose(in, tt.limit) {
