@@ -61,7 +61,10 @@ func TestCompose(t *testing.T) {
 			withoutStart[k] = v
 		}
 	}
-	popular := []insights.ItemCount{{"E1", 90}, {"G1", 80}, {"P1", 70}, {"P2", 60}}
+	var popular []insights.ItemCount
+	for i, code := range []string{"E1", "G1", "P1", "P2"} {
+		popular = append(popular, insights.ItemCount{ItemCode: code, Applications: 90 - 10*i})
+	}
 	applied := func(codes ...string) []insights.Applied {
 		var out []insights.Applied
 		for _, c := range codes {

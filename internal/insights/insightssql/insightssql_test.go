@@ -32,6 +32,15 @@ var (
 	february = insights.Window{From: insightstest.At(2026, 2, 1, 0, 0), To: insightstest.At(2026, 3, 1, 0, 0)}
 )
 
+// ic and pr build expected rows.
+func ic(code string, n int) insights.ItemCount {
+	return insights.ItemCount{ItemCode: code, Applications: n}
+}
+
+func pr(first, then string, n int) insights.Precedence {
+	return insights.Precedence{First: first, Then: then, Applicants: n}
+}
+
 // TestAggregates checks every query against the scenario's hand-counted
 // figures (see insightstest.scenarioStories), on both databases.
 func TestAggregates(t *testing.T) {
@@ -50,11 +59,11 @@ func TestAggregates(t *testing.T) {
 				want  []insights.ItemCount
 			}{
 				{"the last 30 days", last30, "", 0,
-					[]insights.ItemCount{{hkMacao, 8}, {grad, 4}, {subsidy, 3}, {endorse, 2}, {passport, 1}}},
-				{"the top two", last30, "", 2, []insights.ItemCount{{hkMacao, 8}, {grad, 4}}},
-				{"one department", last30, "SZRS", 0, []insights.ItemCount{{grad, 4}, {subsidy, 3}}},
+					[]insights.ItemCount{ic(hkMacao, 8), ic(grad, 4), ic(subsidy, 3), ic(endorse, 2), ic(passport, 1)}},
+				{"the top two", last30, "", 2, []insights.ItemCount{ic(hkMacao, 8), ic(grad, 4)}},
+				{"one department", last30, "SZRS", 0, []insights.ItemCount{ic(grad, 4), ic(subsidy, 3)}},
 				{"the last 180 days", last180, "SZGA", 0,
-					[]insights.ItemCount{{hkMacao, 8}, {endorse, 3}, {passport, 3}}},
+					[]insights.ItemCount{ic(hkMacao, 8), ic(endorse, 3), ic(passport, 3)}},
 				{"a department without applications", last30, "SZJY", 0, nil},
 			}
 			for _, tt := range tests {
@@ -105,7 +114,7 @@ func TestAggregates(t *testing.T) {
 			// Persons 1, 5 and 6 had their passport before the pass;
 			// person 7 the pass before the endorsement, person 8 the
 			// other way round (the endorsement of 15 January).
-			want := []insights.Precedence{{hkMacao, endorse, 1}, {endorse, hkMacao, 1}, {passport, hkMacao, 3}}
+			want := []insights.Precedence{pr(hkMacao, endorse, 1), pr(endorse, hkMacao, 1), pr(passport, hkMacao, 3)}
 			sortPrec := cmpopts.SortSlices(func(a, b insights.Precedence) bool { return a.First+a.Then < b.First+b.Then })
 			if d := cmp.Diff(want, got, sortPrec); d != "" {
 				t.Errorf("precedences (-want +got):\n%s", d)
@@ -114,7 +123,7 @@ func TestAggregates(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff([]insights.Precedence{{grad, subsidy, 3}}, got); d != "" {
+			if d := cmp.Diff([]insights.Precedence{pr(grad, subsidy, 3)}, got); d != "" {
 				t.Errorf("precedences of the graduates' theme (-want +got):\n%s", d)
 			}
 		})
