@@ -162,6 +162,7 @@ func (j *journey) findService(c *tab) {
 		j.t.Errorf("citizen: item page heading %q, want %q", h, j.item.Name)
 	}
 	c.shot("item")
+	c.phoneShot("item")
 }
 
 // signInFromItem: "apply online" sends the anonymous citizen to the login
