@@ -102,7 +102,7 @@ func TestHomePage(t *testing.T) {
 			{name: "a signed-in graduate gets recommendations with reasons", path: "/", as: "graduate", status: 200,
 				in: map[string][]string{"for-you": {"为您推荐", `href="/services/4403-SZGA-026"`, "流动人口居住登记", "非本市户籍居民常办：「办理居住证」",
 					`href="/apply/4403-SZGA-026"`, "本月热门", `href="/applications"`}},
-				notIn: map[string][]string{"for-you": {insightstest.ItemGrad, insightstest.ItemHKMacao, insightstest.ItemPassport, insightstest.ItemSubsidy}},
+				notIn:   map[string][]string{"for-you": {insightstest.ItemGrad, insightstest.ItemHKMacao, insightstest.ItemPassport, insightstest.ItemSubsidy}},
 				notWant: []string{`id="staff-tools"`}},
 			{name: "the graduate's reasons in English", path: "/?lang=en", as: "graduate", status: 200,
 				in: map[string][]string{"for-you": {"Recommended for you", "Often needed by residents registered elsewhere", "Popular this month"}}},
