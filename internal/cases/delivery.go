@@ -134,7 +134,7 @@ func (s *Service) ship(ctx context.Context, app *Application, in ActionInput) (s
 	}
 	app.Delivery.Courier, app.Delivery.TrackingNo = s.d.Courier.Name(), no
 	app.Delivery.Status, app.Delivery.StatusAt = HandedOver, s.now()
-	return s.d.Courier.Name() + " " + no, nil
+	return no, nil // the timeline shows the tracking number; the courier is on the delivery
 }
 
 // track records a shipment status; a delivered shipment delivers the

@@ -104,6 +104,7 @@ var messages = web.Messages{
 	"cases.field.mandate":          {ZH: "授权委托书", EN: "Mandate (power of attorney)"},
 
 	"cases.apply.title":          {ZH: "在线申请", EN: "Apply online"},
+	"cases.apply.reselect_files": {ZH: "出于安全考虑，浏览器不会保留已选择的文件：请重新选择所有要上传的文件后再提交。", EN: "For your security the browser does not keep chosen files: please choose all files to upload again before submitting."},
 	"cases.apply.limits":         {ZH: "承诺 %d 个工作日办结（法定 %d 个工作日）", EN: "Promised in %d working days (statutory limit %d)"},
 	"cases.apply.not_eligible":   {ZH: "您的账户类型不能申请此事项。", EN: "Your kind of account cannot apply for this service."},
 	"cases.apply.visitor":        {ZH: "来访申请人", EN: "Visiting applicant"},

@@ -75,7 +75,7 @@ var messages = web.Messages{
 	"catalog.source.licence":       {ZH: "电子证照", EN: "E-licence"},
 	"catalog.source.exchange":      {ZH: "部门共享", EN: "Shared by departments"},
 	"catalog.source_hint.upload":   {ZH: "由申请人上传或提交。", EN: "You upload or hand it in."},
-	"catalog.source_hint.licence":  {ZH: "从电子证照库自动调取，无需提交。", EN: "Taken from the electronic licence library; nothing to submit."},
+	"catalog.source_hint.licence":  {ZH: "电子证照（证照库接通前，请上传证照的扫描件或照片）。", EN: "An electronic licence (until the licence library is connected, upload a scan or photo of it)."},
 	"catalog.source_hint.exchange": {ZH: "由其他部门通过数据共享提供，无需提交。", EN: "Supplied by another department through data sharing; nothing to submit."},
 	"catalog.field_type.text":      {ZH: "文本", EN: "Text"},
 	"catalog.field_type.number":    {ZH: "数字", EN: "Number"},
