@@ -26,8 +26,8 @@
         labels: data.days,
         datasets: [
           { type: "bar", label: L.submitted, data: data.submitted, backgroundColor: "rgba(29, 79, 145, .25)", borderColor: blue, borderWidth: 1, order: 2 },
-          { type: "line", label: L.online, data: data.online, borderColor: blue, backgroundColor: blue, pointRadius: 0, tension: .2, order: 1 },
-          { type: "line", label: L.decided, data: data.decided, borderColor: red, backgroundColor: red, pointRadius: 0, tension: .2, order: 0 }
+          { type: "line", label: L.online, data: data.online, borderColor: blue, backgroundColor: blue, pointRadius: 0, order: 1 },
+          { type: "line", label: L.decided, data: data.decided, borderColor: red, backgroundColor: red, pointRadius: 0, order: 0 }
         ]
       },
       options: {
