@@ -2,180 +2,189 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
+	"math/rand/v2"
 	"time"
-	"unicode/utf8"
 
 	"github.com/pengcheng-gov/pengcheng/internal/errs"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
-	"github.com/pengcheng-gov/pengcheng/internal/ids"
 )
 
-// Limits of message fields, in characters.
-const (
-	MaxSMSBody   = 500
-	MaxEmailBody = 100_000
-	MaxSubject   = 200
-)
+// Config configures [New].
+type Config struct {
+	// Store persists the messages. Required.
+	Store Store
+	// Channels deliver messages, keyed by channel name (SMS, Email,
+	// InApp). A missing SMS or Email channel is served by the [Outbox], a
+	// missing InApp channel by the [Inbox].
+	Channels map[string]Channel
+	// Templates is the registry for drafts that name a template; nil
+	// allows no templates.
+	Templates *Templates
+	// Dispatch configures retries and the dispatcher; zero fields take
+	// their defaults.
+	Dispatch DispatchConfig
+	// Now is the clock; defaults to time.Now.
+	Now func() time.Time
+	// Rand returns numbers in [0, 1) for the backoff's jitter; defaults to
+	// math/rand/v2.Float64.
+	Rand func() float64
+	// Log defaults to slog.Default().
+	Log *slog.Logger
+}
 
-// Service stores and delivers messages. It implements identity.Notifier.
-// It is safe for concurrent use.
+// Service composes, stores and delivers messages. It implements
+// identity.Notifier and the notifiers of the other modules. It is safe for
+// concurrent use.
 type Service struct {
-	store    Store
-	channels map[string]Channel
-	now      func() time.Time
-	log      *slog.Logger
+	store     Store
+	channels  map[string]Channel
+	templates *Templates
+	cfg       DispatchConfig
+	now       func() time.Time
+	rand      func() float64
+	log       *slog.Logger
+	wake      chan struct{}
 }
 
 var _ identity.Notifier = (*Service)(nil)
 
-// NewService returns a service on store that delivers through channels,
-// keyed by channel name (SMS, Email, InApp); a channel name missing from
-// the map is served by the [Outbox]. now may be nil for time.Now; log may
-// be nil for slog.Default().
-func NewService(store Store, channels map[string]Channel, now func() time.Time, log *slog.Logger) *Service {
-	if now == nil {
-		now = time.Now
+// New returns a service, or an error for a missing store or an invalid
+// dispatch configuration.
+func New(c Config) (*Service, error) {
+	if c.Store == nil {
+		return nil, errors.New("notify: a store is required")
 	}
-	if log == nil {
-		log = slog.Default()
-	}
-	ch := map[string]Channel{}
-	for _, name := range []string{SMS, Email, InApp} {
-		ch[name] = Outbox{Log: log}
-	}
-	for name, c := range channels {
-		ch[name] = c
-	}
-	return &Service{store: store, channels: ch, now: func() time.Time { return now().UTC() }, log: log}
-}
-
-// SendSMS stores a text message to a mainland mobile number and delivers
-// it. It returns errs.Invalid for a bad phone or an empty or over-long
-// body, and an error when delivery fails (the message stays stored as
-// failed, for a retry with DeliverPending).
-func (s *Service) SendSMS(ctx context.Context, phone, purpose, body, accountID string) error {
-	p, err := identity.ValidatePhone(phone)
-	if err != nil {
-		return err
-	}
-	if err := checkBody(body, MaxSMSBody); err != nil {
-		return err
-	}
-	_, err = s.send(ctx, &Message{Channel: SMS, Recipient: p, AccountID: accountID, Purpose: purpose, Body: body})
-	return err
-}
-
-// SendEmail stores an e-mail and delivers it, like SendSMS.
-func (s *Service) SendEmail(ctx context.Context, to, purpose, subject, body, accountID string) error {
-	addr, err := identity.ValidateEmail(to)
-	if err != nil {
-		return err
-	}
-	if err := checkSubject(subject); err != nil {
-		return err
-	}
-	if err := checkBody(body, MaxEmailBody); err != nil {
-		return err
-	}
-	_, err = s.send(ctx, &Message{Channel: Email, Recipient: addr, AccountID: accountID, Purpose: purpose,
-		Subject: subject, Body: body})
-	return err
-}
-
-// SendInApp stores a notice for an account's in-app inbox and delivers it.
-func (s *Service) SendInApp(ctx context.Context, accountID, purpose, subject, body string) error {
-	if accountID == "" {
-		return errs.Field("account_id", "notify.recipient", "缺少收件账户", "the recipient account is missing")
-	}
-	if err := checkSubject(subject); err != nil {
-		return err
-	}
-	if err := checkBody(body, MaxEmailBody); err != nil {
-		return err
-	}
-	_, err := s.send(ctx, &Message{Channel: InApp, Recipient: accountID, AccountID: accountID, Purpose: purpose,
-		Subject: subject, Body: body})
-	return err
-}
-
-// send stores m as pending, then delivers it.
-func (s *Service) send(ctx context.Context, m *Message) (*Message, error) {
-	if strings.TrimSpace(m.Purpose) == "" {
-		return nil, errs.Field("purpose", "notify.purpose", "缺少消息用途", "the message purpose is missing")
-	}
-	m.ID, m.Status, m.CreatedAt = ids.New(), StatusPending, s.now()
-	if err := s.store.CreateMessage(ctx, m); err != nil {
-		return nil, fmt.Errorf("store message: %w", err)
-	}
-	derr, err := s.deliver(ctx, m)
+	cfg, err := c.Dispatch.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	if derr != nil {
-		e := errs.E(errs.Internal, "notify.delivery", "消息发送失败，请稍后再试", "the message could not be sent; please try again later")
-		e.Err = derr
-		return m, e
+	if c.Now == nil {
+		c.Now = time.Now
 	}
-	return m, nil
-}
-
-// deliver hands m to its channel and records the outcome. It returns the
-// channel's refusal, if any, and separately a failure to record it.
-func (s *Service) deliver(ctx context.Context, m *Message) (refused, err error) {
-	m.Attempts++
-	if ch, ok := s.channels[m.Channel]; ok {
-		refused = ch.Deliver(ctx, m)
-	} else {
-		refused = fmt.Errorf("no channel %q", m.Channel)
+	if c.Rand == nil {
+		c.Rand = rand.Float64
 	}
-	if refused != nil {
-		m.Status, m.LastError = StatusFailed, truncate(refused.Error(), 500)
-		s.log.WarnContext(ctx, "message delivery failed", "id", m.ID, "channel", m.Channel, "err", refused)
-	} else {
-		m.Status, m.LastError, m.SentAt = StatusSent, "", s.now()
+	if c.Log == nil {
+		c.Log = slog.Default()
 	}
-	if err := s.store.RecordDelivery(ctx, m); err != nil {
-		return refused, fmt.Errorf("record delivery of message %s: %w", m.ID, err)
-	}
-	return refused, nil
-}
-
-// DeliverPending retries up to limit messages of each undelivered status
-// (pending, then failed) that have had fewer than maxAttempts attempts,
-// oldest first, and returns how many were sent.
-func (s *Service) DeliverPending(ctx context.Context, maxAttempts, limit int) (int, error) {
-	sent := 0
-	for _, status := range []string{StatusPending, StatusFailed} {
-		list, _, err := s.store.FindMessages(ctx, MessageFilter{Status: status, AttemptsBelow: maxAttempts, Limit: limit})
-		if err != nil {
-			return sent, fmt.Errorf("find undelivered messages: %w", err)
-		}
-		for i := len(list) - 1; i >= 0; i-- { // the list is newest first
-			refused, err := s.deliver(ctx, list[i])
-			if err != nil {
-				return sent, err
-			}
-			if refused == nil {
-				sent++
-			}
+	ch := map[string]Channel{SMS: Outbox{Log: c.Log}, Email: Outbox{Log: c.Log}, InApp: Inbox{}}
+	for name, x := range c.Channels {
+		if x != nil {
+			ch[name] = x
 		}
 	}
-	return sent, nil
+	now := c.Now
+	return &Service{store: c.Store, channels: ch, templates: c.Templates, cfg: cfg,
+		now: func() time.Time { return now().UTC() }, rand: c.Rand, log: c.Log, wake: make(chan struct{}, 1)}, nil
+}
+
+// NewService returns a service on store with the default dispatch
+// configuration and the default templates. channels may be nil (every
+// message kept in the outbox), now may be nil for time.Now, log may be nil
+// for slog.Default().
+func NewService(store Store, channels map[string]Channel, now func() time.Time, log *slog.Logger) *Service {
+	tpl, err := NewTemplates(DefaultTemplates()...)
+	if err != nil {
+		panic(err) // the default templates are checked by the tests
+	}
+	s, err := New(Config{Store: store, Channels: channels, Templates: tpl, Now: now, Log: log})
+	if err != nil {
+		panic(err) // only a nil store fails, a programming error
+	}
+	return s
+}
+
+// Templates returns the service's template registry (nil when none).
+func (s *Service) Templates() *Templates { return s.templates }
+
+// SendSMS queues a text message to a mainland mobile number and tries to
+// deliver it at once. It returns errs.Invalid for a bad phone or an empty
+// or over-long body; a delivery that fails for now is retried by the
+// dispatcher and is not an error.
+func (s *Service) SendSMS(ctx context.Context, phone, purpose, body, accountID string) error {
+	_, err := s.Send(ctx, Draft{Channel: SMS, Recipient: phone, Purpose: purpose, Body: body, AccountID: accountID})
+	return err
+}
+
+// SendEmail queues an e-mail and tries to deliver it at once, like SendSMS.
+func (s *Service) SendEmail(ctx context.Context, to, purpose, subject, body, accountID string) error {
+	_, err := s.Send(ctx, Draft{Channel: Email, Recipient: to, Purpose: purpose, Subject: subject, Body: body,
+		AccountID: accountID})
+	return err
+}
+
+// SendInApp queues a notice for an account's in-app inbox and delivers it.
+func (s *Service) SendInApp(ctx context.Context, accountID, purpose, subject, body string) error {
+	_, err := s.Send(ctx, Draft{Channel: InApp, AccountID: accountID, Purpose: purpose, Subject: subject, Body: body})
+	return err
+}
+
+// Send composes d, stores it in its own transaction and tries to deliver
+// it at once, returning the stored message. For a draft whose idempotency
+// key is already stored it stores and sends nothing and returns the stored
+// message. Errors: errs.Invalid from [Service.Compose] or for an unknown
+// account; a delivery error (code notify.delivery) only when the channel
+// refused the message for good. A message that could not be delivered for
+// now stays pending and is retried by the dispatcher.
+func (s *Service) Send(ctx context.Context, d Draft) (*Message, error) {
+	m, err := s.Compose(d)
+	if err != nil {
+		return nil, err
+	}
+	stored, created, err := s.store.Enqueue(ctx, m)
+	if err != nil {
+		return nil, fmt.Errorf("store message: %w", err)
+	}
+	if !created {
+		return stored, nil
+	}
+	got, err := s.deliverNow(ctx, stored.ID)
+	if err != nil {
+		s.log.WarnContext(ctx, "immediate delivery", "id", stored.ID, "err", err)
+		s.Wake()
+		return stored, nil
+	}
+	if got == nil { // another worker holds it
+		return stored, nil
+	}
+	if got.Status == StatusFailed {
+		e := errs.E(errs.Internal, "notify.delivery", "消息发送失败："+got.LastError, "the message could not be sent: "+got.LastError)
+		e.Err = errors.New(got.LastError)
+		return got, e
+	}
+	return got, nil
+}
+
+// Wake asks the dispatcher to look for due messages now, e.g. after a
+// transaction that enqueued messages has committed. It never blocks.
+func (s *Service) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// requireAdmin returns nil when actor is an enabled platform admin.
+func requireAdmin(actor *identity.Account) error {
+	if actor == nil || actor.Disabled {
+		return errs.E(errs.Unauthenticated, "auth.required", "请先登录", "please sign in first")
+	}
+	if !actor.IsStaff() || !actor.HasRole(identity.PlatformAdmin) {
+		return errs.E(errs.Forbidden, "notify.forbidden", "只有平台管理员可以查看消息发件箱",
+			"only platform admins can read the message outbox")
+	}
+	return nil
 }
 
 // Messages lists messages for the admin outbox, newest first, with the
 // total number of matches. Only platform admins may read it: others get
 // errs.Forbidden, and anonymous callers errs.Unauthenticated.
 func (s *Service) Messages(ctx context.Context, actor *identity.Account, f MessageFilter) ([]*Message, int, error) {
-	if actor == nil || actor.Disabled {
-		return nil, 0, errs.E(errs.Unauthenticated, "auth.required", "请先登录", "please sign in first")
-	}
-	if !actor.IsStaff() || !actor.HasRole(identity.PlatformAdmin) {
-		return nil, 0, errs.E(errs.Forbidden, "notify.forbidden", "只有平台管理员可以查看消息发件箱",
-			"only platform admins can read the message outbox")
+	if err := requireAdmin(actor); err != nil {
+		return nil, 0, err
 	}
 	list, total, err := s.store.FindMessages(ctx, f)
 	if err != nil {
@@ -184,32 +193,85 @@ func (s *Service) Messages(ctx context.Context, actor *identity.Account, f Messa
 	return list, total, nil
 }
 
-func checkBody(body string, max int) error {
-	if strings.TrimSpace(body) == "" {
-		return errs.Field("body", "notify.body_empty", "消息内容不能为空", "the message body is empty")
+// Message returns one message with its parts, receipts and attempts, for
+// platform admins (errors as for Messages, and errs.NotFound).
+func (s *Service) Message(ctx context.Context, actor *identity.Account, id string) (*Message, []*Attempt, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, nil, err
 	}
-	if n := utf8.RuneCountInString(body); n > max {
-		return errs.Field("body", "notify.body_long", fmt.Sprintf("消息内容不能超过%d个字符", max),
-			fmt.Sprintf("the message body must not have more than %d characters", max))
+	m, err := s.store.FindMessageByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	attempts, err := s.store.FindAttempts(ctx, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find attempts: %w", err)
+	}
+	return m, attempts, nil
+}
+
+// Retry makes a pending or failed message due now and wakes the
+// dispatcher, for platform admins. A failed message gets one more attempt.
+// It returns errs.Conflict for a sent message, errs.NotFound, and the
+// errors of Messages.
+func (s *Service) Retry(ctx context.Context, actor *identity.Account, id string) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	if err := s.store.Reschedule(ctx, id, s.now()); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "message retry requested", "id", id, "by", actor.ID)
+	s.Wake()
+	return nil
+}
+
+// requireAccount returns nil when actor is a signed-in, enabled account.
+func requireAccount(actor *identity.Account) error {
+	if actor == nil || actor.Disabled {
+		return errs.E(errs.Unauthenticated, "auth.required", "请先登录", "please sign in first")
 	}
 	return nil
 }
 
-func checkSubject(subject string) error {
-	if utf8.RuneCountInString(subject) > MaxSubject {
-		return errs.Field("subject", "notify.subject_long", fmt.Sprintf("标题不能超过%d个字符", MaxSubject),
-			fmt.Sprintf("the subject must not have more than %d characters", MaxSubject))
+// Inbox returns one page of the actor's in-app inbox, newest first, with
+// the number of all its messages (only unread ones when unread is set).
+// It returns errs.Unauthenticated for an anonymous actor.
+func (s *Service) Inbox(ctx context.Context, actor *identity.Account, unread bool, offset, limit int) ([]*Message, int, error) {
+	if err := requireAccount(actor); err != nil {
+		return nil, 0, err
 	}
-	return nil
+	list, total, err := s.store.FindMessages(ctx, MessageFilter{AccountID: actor.ID, Inbox: true, Unread: unread,
+		Offset: offset, Limit: limit})
+	if err != nil {
+		return nil, 0, fmt.Errorf("read inbox: %w", err)
+	}
+	return list, total, nil
 }
 
-// truncate cuts s to at most n bytes on a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+// MarkRead marks messages of the actor's inbox read: those with ids, or
+// all when ids is empty; ids of other accounts' messages are ignored. It
+// returns how many it marked.
+func (s *Service) MarkRead(ctx context.Context, actor *identity.Account, ids ...string) (int, error) {
+	if err := requireAccount(actor); err != nil {
+		return 0, err
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
+	n, err := s.store.MarkRead(ctx, actor.ID, ids, s.now())
+	if err != nil {
+		return 0, fmt.Errorf("mark read: %w", err)
 	}
-	return s[:n]
+	return n, nil
+}
+
+// UnreadCount returns the number of unread messages in the actor's inbox;
+// 0 for an anonymous actor.
+func (s *Service) UnreadCount(ctx context.Context, actor *identity.Account) (int, error) {
+	if actor == nil || actor.Disabled {
+		return 0, nil
+	}
+	n, err := s.store.CountUnread(ctx, actor.ID)
+	if err != nil {
+		return 0, fmt.Errorf("count unread: %w", err)
+	}
+	return n, nil
 }
