@@ -48,6 +48,32 @@ func sharesOf(s catalog.Shares) CatalogueShares {
 		AtMostOneTrip: Ratio{s.AtMostOneTrip, s.Items}, OnlineFullProcess: Ratio{s.OnlineFullProcess, s.Items}}
 }
 
+// countShares counts the catalogue's shares per department from the
+// items in memory, as catalog.Service.Shares counts them in the database
+// (one query for all departments instead of one per department).
+func countShares(items []*catalog.Item) map[string]catalog.Shares {
+	out := map[string]catalog.Shares{}
+	for _, it := range items {
+		sh := out[it.Department]
+		sh.Department = it.Department
+		sh.Items++
+		if it.MaxTrips == 0 {
+			sh.ZeroTrip++
+		}
+		if it.MaxTrips <= 1 {
+			sh.AtMostOneTrip++
+		}
+		if it.OnlineFullProcess {
+			sh.OnlineFullProcess++
+		}
+		if it.NoMeetingBatch1 {
+			sh.NoMeetingBatch1++
+		}
+		out[it.Department] = sh
+	}
+	return out
+}
+
 // ApplicationRates are the applications' indicators; see [Definitions].
 type ApplicationRates struct {
 	Submitted         int
@@ -180,11 +206,9 @@ func (s *Service) fillIndicators(ctx context.Context, idx *catalogIndex, out *In
 	if out.Department != nil {
 		depts = []*catalog.Department{out.Department}
 	}
+	perDept := countShares(idx.ordered)
 	for _, d := range depts {
-		sh, err := s.catalog.Shares(ctx, d.Code)
-		if err != nil {
-			return fmt.Errorf("indicators: catalogue shares of %s: %w", d.Code, err)
-		}
+		sh := perDept[d.Code]
 		g, applied := byDept[d.Code]
 		if sh.Items == 0 && !applied {
 			continue

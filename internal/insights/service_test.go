@@ -314,6 +314,16 @@ func TestShippedCatalogueShares(t *testing.T) {
 			sum.AtMostOneTrip.Num += dep.Catalogue.AtMostOneTrip.Num
 			sum.OnlineFullProcess.Num += dep.Catalogue.OnlineFullProcess.Num
 		}
+		for _, dep := range ind.Departments {
+			want, err := cat.Shares(ctx, dep.Department.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := dep.Catalogue; c.Items != want.Items || c.ZeroTrip.Num != want.ZeroTrip || c.AtMostOneTrip.Num != want.AtMostOneTrip ||
+				c.OnlineFullProcess.Num != want.OnlineFullProcess {
+				t.Errorf("%s: %+v, the catalogue counts %+v", dep.Department.Code, c, want)
+			}
+		}
 		if len(ind.Departments) != 37 || sum.Items != 515 || sum.ZeroTrip.Num != 293 || sum.AtMostOneTrip.Num != 501 || sum.OnlineFullProcess.Num != 489 {
 			t.Errorf("%d departments adding up to %+v", len(ind.Departments), sum)
 		}

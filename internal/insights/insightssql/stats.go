@@ -35,11 +35,14 @@ func (s *Store) chinaDay(c string) string {
 	return `date(substr(` + c + `, 1, 19), '+8 hours')`
 }
 
-// ApplicationStats implements insights.Store with three grouped queries:
-// submissions (index applications_submitted or applications_dept_submitted),
-// decisions and the median time to decision (applications_decided or
-// applications_dept_decided). Totals add up the departments' counts; the
-// total median is computed over all decisions.
+// ApplicationStats implements insights.Store with two grouped queries and
+// the medians, each answered from a covering index: submissions
+// (applications_submitted_stats or applications_dept_submitted), decisions
+// and the median time to decision (applications_decided_stats or
+// applications_dept_decided; see medians). Totals add up the departments'
+// counts; the total median is computed over all decisions. The queries
+// run one after another, not in one snapshot: a decision recorded
+// meanwhile may be counted by one and not another.
 func (s *Store) ApplicationStats(ctx context.Context, w insights.Window, department string) ([]insights.GroupStats, error) {
 	groups := map[string]*insights.GroupStats{}
 	group := func(d string) *insights.GroupStats {
@@ -90,7 +93,7 @@ func (s *Store) ApplicationStats(ctx context.Context, w insights.Window, departm
 		total.WithDeadline += g.WithDeadline
 		total.OnTime += g.OnTime
 	}
-	if err := s.medians(ctx, w, dept, args, groups, &total); err != nil {
+	if err := s.medians(ctx, w, groups, &total); err != nil {
 		return nil, err
 	}
 	out := make([]insights.GroupStats, 0, len(groups)+1)
@@ -101,35 +104,51 @@ func (s *Store) ApplicationStats(ctx context.Context, w insights.Window, departm
 	return append(out, total), nil
 }
 
-// medians sets the median seconds to decision of every department and of
-// the total, in one query: the middle row (or the two middle rows'
-// average) of each group ordered by duration.
-func (s *Store) medians(ctx context.Context, w insights.Window, dept string, args []any, groups map[string]*insights.GroupStats, total *insights.GroupStats) error {
-	secs := s.secondsToDecision()
-	q := `WITH d AS (
-			SELECT department AS grp, ` + secs + ` AS secs FROM applications WHERE ` + decidedIn + dept + `
-			UNION ALL
-			SELECT '' AS grp, ` + secs + ` AS secs FROM applications WHERE ` + decidedIn + dept + `
-		), r AS (
-			SELECT grp, secs, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY secs) AS rn,
-				COUNT(*) OVER (PARTITION BY grp) AS n
-			FROM d
-		)
-		SELECT grp, AVG(secs) FROM r WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grp`
-	err := s.each(ctx, q, append(append([]any{}, args...), args...), func(scan func(...any) error) error {
-		var grp string
-		var median float64
-		if err := scan(&grp, &median); err != nil {
-			return err
+// medians sets the median seconds to decision of every department with
+// decisions and of the total. Knowing each group's number of decisions,
+// one query per group orders its durations and reads the middle one (or
+// the two middle ones, averaged) with LIMIT and OFFSET, on the covering
+// indexes applications_decided_stats and applications_dept_decided; this
+// is several times faster on SQLite than one query with window functions
+// over every group.
+func (s *Store) medians(ctx context.Context, w insights.Window, groups map[string]*insights.GroupStats, total *insights.GroupStats) error {
+	median := func(department string, n int) (float64, error) {
+		if n == 0 {
+			return 0, nil
 		}
-		if grp == "" {
-			total.MedianSeconds = median
-		} else if g := groups[grp]; g != nil {
-			g.MedianSeconds = median
+		q := `SELECT ` + s.secondsToDecision() + ` AS secs FROM applications WHERE ` + decidedIn
+		args := []any{w.From.UTC(), w.To.UTC()}
+		if department != "" {
+			q, args = q+` AND department = ?`, append(args, department)
+		}
+		q += ` ORDER BY secs LIMIT ? OFFSET ?`
+		var sum float64
+		var got int
+		err := s.each(ctx, q, append(args, 2-n%2, (n-1)/2), func(scan func(...any) error) error {
+			var v float64
+			got++
+			err := scan(&v)
+			sum += v
+			return err
+		})
+		if err != nil || got == 0 {
+			return 0, err
+		}
+		return sum / float64(got), nil
+	}
+	var err error
+	for _, g := range groups {
+		if g.MedianSeconds, err = median(g.Department, g.Decided); err != nil {
+			return fmt.Errorf("median time to decision in %s: %w", g.Department, err)
+		}
+	}
+	if len(groups) == 1 {
+		for _, g := range groups {
+			total.MedianSeconds = g.MedianSeconds
 		}
 		return nil
-	})
-	if err != nil {
+	}
+	if total.MedianSeconds, err = median("", total.Decided); err != nil {
 		return fmt.Errorf("median time to decision: %w", err)
 	}
 	return nil
