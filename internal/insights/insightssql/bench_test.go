@@ -186,7 +186,7 @@ func benchApp(rng *rand.Rand, it *catalog.Item, now time.Time) *cases.Applicatio
 	submitted := now.Add(-time.Duration(rng.Int64N(int64(365 * 24 * time.Hour)))).Truncate(time.Second)
 	app := &cases.Application{ID: ids.New(), ItemCode: it.Code, ItemName: it.Name, Department: it.Department,
 		Region: "440300", PromisedDays: it.PromisedDays, State: cases.Submitted, Representation: cases.Self,
-		Applicant: cases.Party{Kind: catalog.ApplicantPerson, Name: "测试申请人", Number: fmt.Sprintf("BENCH%013d", rng.IntN(15_000))},
+		Applicant:   cases.Party{Kind: catalog.ApplicantPerson, Name: "测试申请人", Number: fmt.Sprintf("BENCH%013d", rng.IntN(15_000))},
 		FiledByName: "测试申请人", Form: map[string]string{}, SubmittedAt: submitted, CreatedAt: submitted, UpdatedAt: submitted, Version: 1}
 	switch r := rng.IntN(100); {
 	case r < 60:
