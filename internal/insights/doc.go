@@ -23,17 +23,19 @@
 //
 // [Service.Guide] presents a theme (毕业生落户, 开办企业 …) as numbered
 // steps. The order comes from the data where there is enough of it: for
-// each pair of the theme's items, how many applicants applied for one
-// before the other (by their first application of each); items are
-// ordered by their net wins over the other items (a Copeland count over the
-// pairs with enough support), and ties, including every item without
-// data, keep the catalogue's order. See [OrderSteps].
+// each pair of the theme's items that at least [Policy.MinSupport]
+// applicants applied for both of, the one most of them took first (by
+// their first application of each) comes first. Within those constraints
+// the items keep a base order, the most applied-for first (in a process,
+// everybody takes the first step and fewer the later ones) and then the
+// catalogue's order. See [OrderSteps].
 //
 // # Personal recommendations
 //
 // [Service.Recommend] suggests items to a signed-in person or enterprise,
 // each with a one-line reason ([Reason.Line]): the next step of a theme
-// they started, items related to what they applied for, themes that fit
+// they started (in themes of at most [MaxBundleSteps] items, which are
+// processes rather than collections), items related to what they applied for, themes that fit
 // their profile (age from the identity number's birth date, household
 // registration from its division code; see [ProfileOf]), and this
 // month's popular items. It never suggests an item they applied for in
