@@ -1,0 +1,72 @@
+package exchange
+
+import "time"
+
+// Record is one version of a registry record.
+type Record struct {
+	ID      string // stable across versions
+	Dataset string
+	Key     string // the value of the dataset's KeyField, unique within the dataset
+	Subject string // the value of the dataset's SubjectField
+	Version int    // from 1, incremented on every change
+	Hash    string // hex SHA-256 of the canonical JSON of Content
+	Content map[string]string
+	// Source says where the version came from: SourceImport or
+	// SourceDemo.
+	Source    string
+	CreatedAt time.Time // when the record was first loaded
+	UpdatedAt time.Time // when this version was loaded
+}
+
+// The sources of record versions.
+const (
+	SourceImport = "import" // a JSON Lines import
+	SourceDemo   = "demo"   // the demo seed's synthetic data (演示数据，均为虚构)
+)
+
+// Draft is a validated record on its way into the store.
+type Draft struct {
+	Key     string
+	Subject string
+	Hash    string
+	Content map[string]string
+}
+
+// ImportCounts is what a store did with an import's drafts.
+type ImportCounts struct {
+	Created   int // new records, at version 1
+	Updated   int // records whose content changed, at a new version
+	Unchanged int // records whose content was the same, version kept
+}
+
+// RecordRef points at one version of a record, as decision records and
+// the access log do.
+type RecordRef struct {
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+	Hash    string `json:"hash"`
+}
+
+// RecordView is a record as a read returns it: its identity and version,
+// and only the fields the read was allowed.
+type RecordView struct {
+	ID        string
+	Version   int
+	Hash      string // of the whole record, all fields
+	UpdatedAt time.Time
+	Demo      bool // synthetic demo data
+	Fields    map[string]string
+}
+
+// Ref returns the reference to the version r shows.
+func (r RecordView) Ref() RecordRef { return RecordRef{ID: r.ID, Version: r.Version, Hash: r.Hash} }
+
+// view returns the fields of rec named in fields.
+func view(rec *Record, fields []string) RecordView {
+	v := RecordView{ID: rec.ID, Version: rec.Version, Hash: rec.Hash, UpdatedAt: rec.UpdatedAt,
+		Demo: rec.Source == SourceDemo, Fields: make(map[string]string, len(fields))}
+	for _, f := range fields {
+		v.Fields[f] = rec.Content[f]
+	}
+	return v
+}
