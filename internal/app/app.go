@@ -39,8 +39,12 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
 	"github.com/pengcheng-gov/pengcheng/internal/identity/identitysql"
 	"github.com/pengcheng-gov/pengcheng/internal/identity/identityweb"
+	"github.com/pengcheng-gov/pengcheng/internal/insights"
+	"github.com/pengcheng-gov/pengcheng/internal/insights/insightssql"
+	"github.com/pengcheng-gov/pengcheng/internal/insights/insightsweb"
 	"github.com/pengcheng-gov/pengcheng/internal/notify"
 	"github.com/pengcheng-gov/pengcheng/internal/notify/notifysql"
+	"github.com/pengcheng-gov/pengcheng/internal/portal/portalweb"
 	"github.com/pengcheng-gov/pengcheng/internal/sso"
 	"github.com/pengcheng-gov/pengcheng/internal/sso/ssosql"
 	"github.com/pengcheng-gov/pengcheng/internal/sso/ssoweb"
@@ -62,6 +66,7 @@ type App struct {
 	Cases        *cases.Service
 	CaseStore    cases.Store
 	Appointments *appointments.Service
+	Insights     *insights.Service
 	// Now is the clock every service uses.
 	Now func() time.Time
 
@@ -130,6 +135,9 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if a.Insights, err = insights.NewService(insights.Deps{Store: insightssql.New(a.DB), Catalog: a.Catalog, Now: a.Now, Log: a.Log}); err != nil {
+		return err
+	}
 	a.Appointments = appointments.NewService(appointmentssql.New(a.DB), a.Notify, a.Catalog, appointments.Policy{}, a.Now, a.Log)
 	return a.buildHTTP()
 }
@@ -143,7 +151,7 @@ func (a *App) buildHTTP() error {
 		Tokens:   a.SSO,
 		Ready:    []web.Pinger{a.DB},
 		Templates: []web.TemplateSet{identityweb.Templates(), ssoweb.Templates(), catalogweb.Templates(),
-			casesweb.Templates(), appointmentsweb.Templates()},
+			casesweb.Templates(), appointmentsweb.Templates(), insightsweb.Templates(), portalweb.Templates()},
 		SecureCookies: a.Config.SecureCookies,
 		DefaultLang:   a.Config.Lang,
 		CSRFExempt:    ssoweb.CSRFExempt(),
@@ -180,12 +188,21 @@ func (a *App) buildHTTP() error {
 	if err != nil {
 		return err
 	}
+	insightPages, err := insightsweb.New(insightsweb.Deps{Insights: a.Insights, Renderer: srv.Renderer, Log: a.Log})
+	if err != nil {
+		return err
+	}
+	home, err := portalweb.New(portalweb.Deps{Insights: a.Insights, Renderer: srv.Renderer, Log: a.Log})
+	if err != nil {
+		return err
+	}
 	pages.Routes(srv.Mux)
 	provider.Routes(srv.Mux)
+	insightPages.Routes(srv.Mux)
+	home.Routes(srv.Mux)
 	catalogPages.Routes(srv.Mux)
 	casePages.Routes(srv.Mux)
 	apptPages.Routes(srv.Mux)
-	srv.Mux.Handle("GET /{$}", http.RedirectHandler("/services", http.StatusSeeOther))
 	a.handler = srv
 	return nil
 }

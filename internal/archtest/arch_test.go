@@ -78,6 +78,8 @@ var domainPackages = []string{
 	"internal/appointments",
 	"internal/cases",
 	"internal/files",
+	"internal/insights",
+	"internal/exchange",
 }
 
 const module = "github.com/pengcheng-gov/pengcheng/"
