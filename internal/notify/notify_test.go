@@ -610,3 +610,38 @@ func TestInbox(t *testing.T) {
 		}
 	})
 }
+
+// phones finds accounts by phone, standing for identitysql.Store.
+type phones map[string]string
+
+func (p phones) FindAccountByLogin(_ context.Context, login string) (*identity.Account, error) {
+	if id, ok := p[login]; ok {
+		return &identity.Account{ID: id, Kind: identity.Person, Phone: login}, nil
+	}
+	return nil, errs.E(errs.NotFound, "account.not_found", "账号不存在", "no such account")
+}
+
+func TestSMSWithoutAccountReachesTheOwnersInbox(t *testing.T) {
+	t.Parallel()
+	dbtest.ForEachDialect(t, func(t *testing.T, d *db.DB) {
+		acct := ids.New()
+		if _, err := d.Exec(ctx, `INSERT INTO accounts (id, kind, username, display_name, phone, created_at, updated_at)
+			VALUES (?, 'person', 'wang', '王五', '13900000010', ?, ?)`, acct, t0, t0); err != nil {
+			t.Fatal(err)
+		}
+		st := notifysql.New(d)
+		s, err := notify.New(notify.Config{Store: st, Accounts: phones{"13900000010": acct}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, phone := range []string{"139 0000 0010", "13900000011"} {
+			if err := s.SendSMS(ctx, phone, "notice", "【鹏城政务】通知", ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list, total, err := s.Inbox(ctx, &identity.Account{ID: acct, Kind: identity.Person}, false, 0, 10)
+		if err != nil || total != 1 || list[0].Recipient != "13900000010" || list[0].AccountID != acct {
+			t.Errorf("inbox %v (%d), %v; want the SMS to the owner's phone only", list, total, err)
+		}
+	})
+}

@@ -33,6 +33,16 @@ type Config struct {
 	Rand func() float64
 	// Log defaults to slog.Default().
 	Log *slog.Logger
+	// Accounts, when set, finds the account of an SMS recipient that the
+	// sender did not name, so that the text shows in that account's in-app
+	// inbox while no SMSC is configured; identitysql.Store implements it.
+	Accounts AccountFinder
+}
+
+// AccountFinder finds an account by phone (among other logins); it returns
+// errs.NotFound when there is none.
+type AccountFinder interface {
+	FindAccountByLogin(ctx context.Context, login string) (*identity.Account, error)
 }
 
 // Service composes, stores and delivers messages. It implements
@@ -46,6 +56,7 @@ type Service struct {
 	now       func() time.Time
 	rand      func() float64
 	log       *slog.Logger
+	accounts  AccountFinder
 	wake      chan struct{}
 }
 
@@ -78,7 +89,8 @@ func New(c Config) (*Service, error) {
 	}
 	now := c.Now
 	return &Service{store: c.Store, channels: ch, templates: c.Templates, cfg: cfg,
-		now: func() time.Time { return now().UTC() }, rand: c.Rand, log: c.Log, wake: make(chan struct{}, 1)}, nil
+		now: func() time.Time { return now().UTC() }, rand: c.Rand, log: c.Log, accounts: c.Accounts,
+		wake: make(chan struct{}, 1)}, nil
 }
 
 // NewService returns a service on store with the default dispatch
@@ -133,6 +145,15 @@ func (s *Service) Send(ctx context.Context, d Draft) (*Message, error) {
 	m, err := s.Compose(d)
 	if err != nil {
 		return nil, err
+	}
+	if m.Channel == SMS && m.AccountID == "" && s.accounts != nil {
+		a, err := s.accounts.FindAccountByLogin(ctx, m.Recipient)
+		switch {
+		case err == nil && a.Phone == m.Recipient:
+			m.AccountID = a.ID
+		case err != nil && !errs.Is(err, errs.NotFound):
+			s.log.WarnContext(ctx, "find the account of an SMS recipient", "err", err)
+		}
 	}
 	stored, created, err := s.store.Enqueue(ctx, m)
 	if err != nil {
