@@ -67,7 +67,7 @@ func ParseReceiptText(s string, loc *time.Location) (notify.Receipt, error) {
 func receiptFields(s string) map[string]string {
 	out := map[string]string{}
 	keys := []string{"id", "sub", "dlvrd", "submit date", "done date", "stat", "err", "text"}
-	lower := strings.ToLower(s)
+	lower := asciiLower(s) // same length as s, so its indexes hold in s
 	type at struct {
 		key        string
 		start, end int // of "key:" in s
@@ -100,6 +100,18 @@ func receiptFields(s string) map[string]string {
 		out[f.key] = strings.TrimSpace(s[f.end:end])
 	}
 	return out
+}
+
+// asciiLower lower-cases the ASCII letters of s and leaves every other
+// byte alone (strings.ToLower may change the length of invalid UTF-8).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // receiptDate reads YYMMDDhhmm or YYMMDDhhmmss in loc.
