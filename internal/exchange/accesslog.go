@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -44,34 +45,60 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
 // Canonical returns the bytes the entry's hash covers: the canonical JSON
-// ([Canonical]) of every field except the hashes and the department's
-// display name, the time in UTC with microseconds.
+// ([Canonical]) of the object with every field except the hashes and the
+// department's display name, named actor_id, actor_kind, actor_name, at
+// (UTC with microseconds), dataset, department, fields, legal_basis,
+// policy_id, purpose, records (objects with hash, id and version),
+// reference, seq, subject and subject_kind. It writes the members in that
+// (sorted) order directly, without building the object.
 func (e *Entry) Canonical() ([]byte, error) {
-	records := make([]any, len(e.Records))
+	b := make([]byte, 0, 512)
+	var err error
+	str := func(name, v string) {
+		if err == nil {
+			b = append(b, name...)
+			b, err = appendString(b, v)
+		}
+	}
+	str(`{"actor_id":`, e.ActorID)
+	str(`,"actor_kind":`, string(e.ActorKind))
+	str(`,"actor_name":`, e.ActorName)
+	str(`,"at":`, e.At.UTC().Format(timeLayout))
+	str(`,"dataset":`, e.Dataset)
+	str(`,"department":`, e.Department)
+	b = append(b, `,"fields":[`...)
+	for i, f := range e.Fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		str("", f)
+	}
+	b = append(b, ']')
+	str(`,"legal_basis":`, e.LegalBasis)
+	str(`,"policy_id":`, e.PolicyID)
+	str(`,"purpose":`, e.Purpose)
+	b = append(b, `,"records":[`...)
 	for i, r := range e.Records {
-		records[i] = map[string]any{"id": r.ID, "version": r.Version, "hash": r.Hash}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		str(`{"hash":`, r.Hash)
+		str(`,"id":`, r.ID)
+		b = append(b, `,"version":`...)
+		b = strconv.AppendInt(b, int64(r.Version), 10)
+		b = append(b, '}')
 	}
-	fields := e.Fields
-	if fields == nil {
-		fields = []string{}
+	b = append(b, ']')
+	str(`,"reference":`, e.Reference)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendInt(b, e.Seq, 10)
+	str(`,"subject":`, e.Subject)
+	str(`,"subject_kind":`, string(e.SubjectKind))
+	b = append(b, '}')
+	if err != nil {
+		return nil, err
 	}
-	return Canonical(map[string]any{
-		"seq":          e.Seq,
-		"at":           e.At.UTC().Format(timeLayout),
-		"actor_kind":   string(e.ActorKind),
-		"actor_id":     e.ActorID,
-		"actor_name":   e.ActorName,
-		"department":   e.Department,
-		"dataset":      e.Dataset,
-		"subject_kind": string(e.SubjectKind),
-		"subject":      e.Subject,
-		"fields":       fields,
-		"records":      records,
-		"purpose":      e.Purpose,
-		"legal_basis":  e.LegalBasis,
-		"policy_id":    e.PolicyID,
-		"reference":    e.Reference,
-	})
+	return b, nil
 }
 
 // ChainHash returns the hex SHA-256 over the 32 bytes of the previous

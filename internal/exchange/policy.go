@@ -150,14 +150,18 @@ func authorize(ds *Dataset, policies []*Policy, dept string, fields []string, pu
 		if p.Purpose == purpose {
 			same = append(same, p)
 		}
-		if !slices.Contains(purposes, p.Purpose) {
+		if p.ActiveAt(now) && !slices.Contains(purposes, p.Purpose) {
 			purposes = append(purposes, p.Purpose)
 		}
 	}
 	if len(same) == 0 {
+		zh, en := strings.Join(purposes, "；"), strings.Join(purposes, "; ")
+		if len(purposes) == 0 {
+			zh, en = "无", "none"
+		}
 		return nil, nil, errs.E(errs.Forbidden, "exchange.purpose",
-			fmt.Sprintf("部门 %s 读取「%s」的授权不包括用途「%s」（已授权的用途：%s）", dept, ds.Title, clip(purpose, 100), strings.Join(purposes, "；")),
-			fmt.Sprintf("department %s may not read %s for the purpose %q (allowed purposes: %s)", dept, ds.Name, clip(purpose, 100), strings.Join(purposes, "; ")))
+			fmt.Sprintf("部门 %s 读取「%s」的授权不包括用途「%s」（目前授权的用途：%s）", dept, ds.Title, clip(purpose, 100), zh),
+			fmt.Sprintf("department %s may not read %s for the purpose %q (purposes allowed now: %s)", dept, ds.Name, clip(purpose, 100), en))
 	}
 	var p *Policy
 	for _, c := range same {

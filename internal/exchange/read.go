@@ -72,18 +72,30 @@ func (s *Service) Read(ctx context.Context, req Request) (*Result, error) {
 	return answers[0].Result, answers[0].Err
 }
 
-// ReadMany performs several reads, as [Service.Read] does each, and logs
-// them all in one append: what a rule evaluation that consults several
-// registries calls once per decision. answers[i] answers reqs[i]; a
-// refused request does not stop the others. The error is for failures
-// that stop them all (the database), and then nothing is returned.
+// ReadMany performs several reads, as [Service.Read] does each, with one
+// round trip for the records of them all and one append to the log: what
+// a rule evaluation that consults several registries calls once per
+// decision. answers[i] answers reqs[i]; a refused request does not stop
+// the others. The error is for failures that stop them all (the
+// database), and then nothing is returned.
 func (s *Service) ReadMany(ctx context.Context, reqs []Request) ([]Answer, error) {
 	now := s.Now()
 	answers := make([]Answer, len(reqs))
-	var entries []*Entry
-	var owners []int
+	var reads []allowedRead
+	var policies policySet
 	for i, req := range reqs {
-		res, entry, err := s.prepare(ctx, req, now)
+		ds, err := s.checkRequest(&req, now)
+		if err == nil && policies == nil {
+			if policies, err = s.policies(ctx); err != nil {
+				return nil, err
+			}
+		}
+		var r allowedRead
+		if err == nil {
+			r = allowedRead{index: i, req: req, ds: ds}
+			r.policy, r.fields, err = authorize(ds, policies.of(req.Actor.Department, ds.Name), req.Actor.Department,
+				req.Fields, req.Purpose, req.LegalBasis, now)
+		}
 		if err != nil {
 			if errs.KindOf(err) == errs.Internal {
 				return nil, err
@@ -91,51 +103,47 @@ func (s *Service) ReadMany(ctx context.Context, reqs []Request) ([]Answer, error
 			answers[i].Err = err
 			continue
 		}
-		answers[i].Result = res
-		entries = append(entries, entry)
-		owners = append(owners, i)
+		reads = append(reads, r)
 	}
-	if len(entries) > 0 {
-		if err := s.appender.append(ctx, entries); err != nil {
-			return nil, fmt.Errorf("append to the access log: %w", err)
+	if len(reads) == 0 {
+		return answers, nil
+	}
+	qs := make([]RecordQuery, len(reads))
+	for j, r := range reads {
+		qs[j] = RecordQuery{Dataset: r.ds.Name, Subject: r.req.Subject, Key: r.req.Key}
+	}
+	recs, err := s.store.FindRecords(ctx, qs)
+	if err != nil {
+		return nil, fmt.Errorf("read records: %w", err)
+	}
+	entries := make([]*Entry, len(reads))
+	for j, r := range reads {
+		res := &Result{Dataset: r.ds.Name, Subject: r.req.Subject, Fields: r.fields, PolicyID: r.policy.ID}
+		for _, rec := range recs {
+			if qs[j].Matches(rec) {
+				res.Records = append(res.Records, view(rec, r.fields))
+			}
 		}
+		answers[r.index].Result = res
+		entries[j] = s.entry(r.req, r.ds, r.policy, res, now)
 	}
-	for j, i := range owners {
-		answers[i].Result.LogSeq = entries[j].Seq
+	if err := s.appender.append(ctx, entries); err != nil {
+		return nil, fmt.Errorf("append to the access log: %w", err)
+	}
+	for j, r := range reads {
+		answers[r.index].Result.LogSeq = entries[j].Seq
 	}
 	return answers, nil
 }
 
-// prepare checks and authorises one request, reads its records and
-// returns the result with the log entry still to append.
-func (s *Service) prepare(ctx context.Context, req Request, now time.Time) (*Result, *Entry, error) {
-	ds, err := s.checkRequest(&req, now)
-	if err != nil {
-		return nil, nil, err
-	}
-	policy, fields, err := s.authorize(ctx, ds, req.Actor.Department, req.Fields, req.Purpose, req.LegalBasis, now)
-	if err != nil {
-		return nil, nil, err
-	}
-	recs, err := s.store.FindRecords(ctx, ds.Name, req.Subject, req.Key)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read %s records: %w", ds.Name, err)
-	}
-	res := &Result{Dataset: ds.Name, Subject: req.Subject, Fields: fields, PolicyID: policy.ID}
-	for _, rec := range recs {
-		res.Records = append(res.Records, view(rec, fields))
-	}
-	return res, s.entry(req, ds, policy, res, now), nil
-}
-
-// authorize loads the department's policies on the dataset and finds the
-// one that allows the read.
-func (s *Service) authorize(ctx context.Context, ds *Dataset, dept string, fields []string, purpose, basis string, now time.Time) (*Policy, []string, error) {
-	policies, err := s.store.FindPolicies(ctx, PolicyFilter{Department: dept, Dataset: ds.Name, Revoked: true})
-	if err != nil {
-		return nil, nil, fmt.Errorf("find policies: %w", err)
-	}
-	return authorize(ds, policies, dept, fields, purpose, basis, now)
+// allowedRead is a request that a policy allows, on its way to the
+// records.
+type allowedRead struct {
+	index  int
+	req    Request
+	ds     *Dataset
+	policy *Policy
+	fields []string
 }
 
 // entry is the log entry of a read.
@@ -259,7 +267,12 @@ func (s *Service) ReadVersion(ctx context.Context, vr VersionRequest) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	policy, fields, err := s.authorize(ctx, ds, req.Actor.Department, req.Fields, req.Purpose, req.LegalBasis, now)
+	policies, err := s.policies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	policy, fields, err := authorize(ds, policies.of(req.Actor.Department, ds.Name), req.Actor.Department,
+		req.Fields, req.Purpose, req.LegalBasis, now)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,19 @@ type Draft struct {
 	Content map[string]string
 }
 
+// RecordQuery selects the records of Dataset about Subject; with Key set,
+// only the one with that key (none when it is about another subject).
+type RecordQuery struct {
+	Dataset string
+	Subject string
+	Key     string
+}
+
+// Matches reports whether rec answers the query.
+func (q RecordQuery) Matches(rec *Record) bool {
+	return rec.Dataset == q.Dataset && rec.Subject == q.Subject && (q.Key == "" || rec.Key == q.Key)
+}
+
 // ImportCounts is what a store did with an import's drafts.
 type ImportCounts struct {
 	Created   int // new records, at version 1

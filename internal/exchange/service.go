@@ -20,6 +20,8 @@ type Service struct {
 	datasets map[string]*Dataset
 	order    []*Dataset
 	appender *appender
+
+	policyCache policyCache
 }
 
 // NewService returns a service on store with the built-in datasets

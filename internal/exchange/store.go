@@ -15,10 +15,9 @@ type Store interface {
 	// keys. Imports of the same dataset are serialised. source and now are
 	// recorded on the versions written.
 	ImportRecords(ctx context.Context, dataset string, drafts []*Draft, source string, now time.Time) (ImportCounts, error)
-	// FindRecords returns the current versions of the records of dataset
-	// about subject, by key; with key set, only that record (none when it
-	// is about another subject).
-	FindRecords(ctx context.Context, dataset, subject, key string) ([]*Record, error)
+	// FindRecords returns the current versions of the records that match
+	// any of the queries, in one round trip.
+	FindRecords(ctx context.Context, qs []RecordQuery) ([]*Record, error)
 	// FindRecordVersion returns one version of a record of dataset.
 	FindRecordVersion(ctx context.Context, dataset, id string, version int) (*Record, error)
 	// CountRecords returns how many records each dataset holds.
@@ -34,6 +33,9 @@ type Store interface {
 	// the purpose clashes as in CreatePolicy).
 	UpdatePolicy(ctx context.Context, p *Policy) error
 	FindPolicy(ctx context.Context, id string) (*Policy, error)
+	// PolicyRevision returns a number that CreatePolicy and UpdatePolicy
+	// increase in the same transaction as their change.
+	PolicyRevision(ctx context.Context) (int64, error)
 	// FindPolicies lists the matching policies by department, dataset and
 	// purpose.
 	FindPolicies(ctx context.Context, f PolicyFilter) ([]*Policy, error)

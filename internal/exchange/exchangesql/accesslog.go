@@ -21,10 +21,17 @@ func (s *Store) AppendEntries(ctx context.Context, entries []*exchange.Entry) er
 	return s.db.WithTx(ctx, func(tx *db.Tx) error {
 		var seq int64
 		var hash string
-		// Updating the head first locks it: appends queue here, in every
-		// instance, and each sees the head the previous one left.
-		if err := tx.QueryRow(ctx, `UPDATE exchange_log_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).
-			Scan(&seq, &hash); err != nil {
+		// Reading the head locks it: appends queue here, in every
+		// instance, and each sees the head the previous one left. On
+		// SQLite the transaction holds the database's write lock from its
+		// start (BEGIN IMMEDIATE), so a plain read suffices; PostgreSQL
+		// needs FOR UPDATE, which in READ COMMITTED waits for the previous
+		// append and then returns the row as it committed it.
+		q := `SELECT seq, hash FROM exchange_log_head WHERE id = 1`
+		if tx.Dialect() == db.Postgres {
+			q += ` FOR UPDATE`
+		}
+		if err := tx.QueryRow(ctx, q).Scan(&seq, &hash); err != nil {
 			return fmt.Errorf("lock the access log head: %w", err)
 		}
 		for _, e := range entries {

@@ -9,12 +9,12 @@
 // exchange_record_versions is the last guard: two imports cannot both
 // write version n of a record.
 //
-// The access log's order comes from the database: an append first updates
-// the single row of exchange_log_head (UPDATE … RETURNING, which on
-// PostgreSQL locks the row until commit and, in READ COMMITTED, returns the
-// row as the previous append committed it), numbers and seals its entries
-// on the head's hash, inserts them and moves the head, all in one
-// transaction. Appends from every instance therefore form one chain
+// The access log's order comes from the database: an append first reads
+// the single row of exchange_log_head with a lock (SELECT … FOR UPDATE on
+// PostgreSQL, which in READ COMMITTED waits for the previous append and
+// returns the row as it committed it; SQLite's write transactions hold the
+// database's write lock from BEGIN), numbers and seals its entries on the
+// head's hash, inserts them and moves the head, all in one transaction. Appends from every instance therefore form one chain
 // without gaps or forks.
 package exchangesql
 

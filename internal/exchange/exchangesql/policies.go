@@ -55,15 +55,33 @@ func (s *Store) CreatePolicy(ctx context.Context, p *exchange.Policy) error {
 	if p.CreatedBy != "" {
 		by = p.CreatedBy
 	}
-	_, err = s.db.Exec(ctx, `INSERT INTO exchange_policies
-		(id, department, dataset, fields, purpose, legal_basis, valid_from, valid_until, revoked_at, created_by, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.Department, p.Dataset, fields, p.Purpose, p.LegalBasis, p.ValidFrom.UTC(), nullTime(p.ValidUntil),
-		nullTime(p.RevokedAt), by, p.CreatedAt.UTC(), p.UpdatedAt.UTC(), p.Version)
-	if err != nil {
-		return fmt.Errorf("create policy: %w", policyError(err, p))
+	return s.db.WithTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO exchange_policies
+			(id, department, dataset, fields, purpose, legal_basis, valid_from, valid_until, revoked_at, created_by, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, p.Department, p.Dataset, fields, p.Purpose, p.LegalBasis, p.ValidFrom.UTC(), nullTime(p.ValidUntil),
+			nullTime(p.RevokedAt), by, p.CreatedAt.UTC(), p.UpdatedAt.UTC(), p.Version); err != nil {
+			return fmt.Errorf("create policy: %w", policyError(err, p))
+		}
+		return bumpRevision(ctx, tx)
+	})
+}
+
+// bumpRevision increases the policies' revision.
+func bumpRevision(ctx context.Context, tx *db.Tx) error {
+	if _, err := tx.Exec(ctx, `UPDATE exchange_policy_revision SET revision = revision + 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("bump the policy revision: %w", err)
 	}
 	return nil
+}
+
+// PolicyRevision implements exchange.Store.
+func (s *Store) PolicyRevision(ctx context.Context) (int64, error) {
+	var rev int64
+	if err := s.db.QueryRow(ctx, `SELECT revision FROM exchange_policy_revision WHERE id = 1`).Scan(&rev); err != nil {
+		return 0, fmt.Errorf("read the policy revision: %w", err)
+	}
+	return rev, nil
 }
 
 // UpdatePolicy implements exchange.Store.
@@ -72,17 +90,23 @@ func (s *Store) UpdatePolicy(ctx context.Context, p *exchange.Policy) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.db.Exec(ctx, `UPDATE exchange_policies SET fields = ?, purpose = ?, legal_basis = ?, valid_from = ?,
-			valid_until = ?, revoked_at = ?, updated_at = ?, version = ?
-		WHERE id = ? AND version = ?`,
-		fields, p.Purpose, p.LegalBasis, p.ValidFrom.UTC(), nullTime(p.ValidUntil), nullTime(p.RevokedAt), p.UpdatedAt.UTC(),
-		p.Version, p.ID, p.Version-1)
+	var n int64
+	err = s.db.WithTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE exchange_policies SET fields = ?, purpose = ?, legal_basis = ?, valid_from = ?,
+				valid_until = ?, revoked_at = ?, updated_at = ?, version = ?
+			WHERE id = ? AND version = ?`,
+			fields, p.Purpose, p.LegalBasis, p.ValidFrom.UTC(), nullTime(p.ValidUntil), nullTime(p.RevokedAt), p.UpdatedAt.UTC(),
+			p.Version, p.ID, p.Version-1)
+		if err != nil {
+			return fmt.Errorf("update policy: %w", policyError(err, p))
+		}
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return bumpRevision(ctx, tx)
+	})
 	if err != nil {
-		return fmt.Errorf("update policy: %w", policyError(err, p))
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("update policy: %w", err)
+		return err
 	}
 	if n == 0 {
 		if _, err := s.FindPolicy(ctx, p.ID); err != nil {

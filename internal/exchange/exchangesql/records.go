@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pengcheng-gov/pengcheng/internal/db"
@@ -162,14 +163,31 @@ func scanRecord(sc scanner) (*exchange.Record, error) {
 }
 
 // FindRecords implements exchange.Store.
-func (s *Store) FindRecords(ctx context.Context, dataset, subject, key string) ([]*exchange.Record, error) {
-	q := `SELECT ` + recordColumns + ` FROM exchange_records WHERE dataset = ? AND subject = ?`
-	args := []any{dataset, subject}
-	if key != "" {
-		q += ` AND record_key = ?`
-		args = append(args, key)
+func (s *Store) FindRecords(ctx context.Context, qs []exchange.RecordQuery) ([]*exchange.Record, error) {
+	if len(qs) == 0 {
+		return nil, nil
 	}
-	rows, err := s.db.Query(ctx, q+` ORDER BY record_key`, args...)
+	var b strings.Builder
+	args := make([]any, 0, 3*len(qs))
+	seen := make(map[exchange.RecordQuery]bool, len(qs))
+	for _, q := range qs {
+		if seen[q] {
+			continue
+		}
+		seen[q] = true
+		if len(args) > 0 {
+			b.WriteString(" OR ")
+		}
+		b.WriteString("(dataset = ? AND subject = ?")
+		args = append(args, q.Dataset, q.Subject)
+		if q.Key != "" {
+			b.WriteString(" AND record_key = ?")
+			args = append(args, q.Key)
+		}
+		b.WriteString(")")
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+recordColumns+` FROM exchange_records WHERE `+b.String()+
+		` ORDER BY dataset, subject, record_key`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find records: %w", err)
 	}

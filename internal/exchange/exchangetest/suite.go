@@ -71,7 +71,7 @@ func testRecords(t *testing.T, f *Fixture) {
 	if want := (exchange.ImportCounts{Updated: 1, Unchanged: 1}); got != want {
 		t.Errorf("second import = %+v, want %+v", got, want)
 	}
-	recs, err := s.FindRecords(ctx, "education", "S1", "")
+	recs, err := s.FindRecords(ctx, []exchange.RecordQuery{{Dataset: "education", Subject: "S1", Key: ""}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,13 +90,28 @@ func testRecords(t *testing.T, f *Fixture) {
 		subject, key string
 		want         int
 	}{{"S1", "B1", 1}, {"S2", "B1", 0}, {"S3", "", 0}, {"S2", "", 1}} {
-		got, err := s.FindRecords(ctx, "education", tc.subject, tc.key)
+		got, err := s.FindRecords(ctx, []exchange.RecordQuery{{Dataset: "education", Subject: tc.subject, Key: tc.key}})
 		if err != nil || len(got) != tc.want {
 			t.Errorf("FindRecords(%s, %s) = %d records, %v; want %d", tc.subject, tc.key, len(got), err, tc.want)
 		}
 	}
-	if got, _ := s.FindRecords(ctx, "population", "S1", ""); len(got) != 0 {
+	if got, _ := s.FindRecords(ctx, []exchange.RecordQuery{{Dataset: "population", Subject: "S1", Key: ""}}); len(got) != 0 {
 		t.Errorf("FindRecords in another dataset = %d records, want 0", len(got))
+	}
+	many, err := s.FindRecords(ctx, []exchange.RecordQuery{{Dataset: "education", Subject: "S2"}, {Dataset: "education", Subject: "S1", Key: "A1"},
+		{Dataset: "education", Subject: "S2"}, {Dataset: "population", Subject: "S1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, r := range many {
+		keys = append(keys, r.Key)
+	}
+	if !slices.Equal(keys, []string{"A1", "C1"}) {
+		t.Errorf("FindRecords of several queries = %v, want A1 and C1 once each", keys)
+	}
+	if got, err := s.FindRecords(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("FindRecords(no queries) = %v, %v; want nothing", got, err)
 	}
 	v1, err := s.FindRecordVersion(ctx, "education", rb.ID, 1)
 	if err != nil {
@@ -136,6 +151,10 @@ func testPolicies(t *testing.T, f *Fixture) {
 			t.Fatalf("CreatePolicy: %v", err)
 		}
 	}
+	rev, err := s.PolicyRevision(ctx)
+	if err != nil || rev != 3 {
+		t.Errorf("revision after three policies = %d, %v; want 3", rev, err)
+	}
 	got, err := s.FindPolicy(ctx, p.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -161,6 +180,9 @@ func testPolicies(t *testing.T, f *Fixture) {
 	stale.Version = 2
 	if err := s.UpdatePolicy(ctx, &stale); !errs.Is(err, errs.Conflict) {
 		t.Errorf("stale update: error = %v, want Conflict", err)
+	}
+	if rev, _ := s.PolicyRevision(ctx); rev != 4 {
+		t.Errorf("revision after one update and one refused = %d, want 4", rev)
 	}
 	p.RevokedAt, p.Version = t0.Add(2*time.Minute), 3
 	if err := s.UpdatePolicy(ctx, p); err != nil {
@@ -353,7 +375,7 @@ func testConcurrentImports(t *testing.T, f *Fixture) {
 	if created, unchanged := counts[0].Created+counts[1].Created, counts[0].Unchanged+counts[1].Unchanged; created != 300 || unchanged != 300 {
 		t.Errorf("two identical imports at once: %+v and %+v, want 300 created by one and 300 unchanged by the other", counts[0], counts[1])
 	}
-	recs, err := f.Store.FindRecords(ctx, "enterprise", "S", "")
+	recs, err := f.Store.FindRecords(ctx, []exchange.RecordQuery{{Dataset: "enterprise", Subject: "S", Key: ""}})
 	if err != nil || len(recs) != 300 {
 		t.Fatalf("records after the imports = %d, %v; want 300", len(recs), err)
 	}

@@ -20,7 +20,7 @@ CREATE TABLE exchange_records (
     updated_at TIMESTAMP NOT NULL,
     UNIQUE (dataset, record_key)
 );
-CREATE INDEX exchange_records_subject ON exchange_records (dataset, subject);
+CREATE INDEX exchange_records_subject ON exchange_records (dataset, subject, record_key);
 
 -- Every version of every record, the current one included, so that a
 -- decision can point at exactly the version it used.
@@ -64,6 +64,15 @@ CREATE TABLE exchange_policies (
 CREATE UNIQUE INDEX exchange_policies_purpose ON exchange_policies (department, dataset, purpose) WHERE revoked_at IS NULL;
 CREATE INDEX exchange_policies_dataset ON exchange_policies (dataset, department);
 
+-- The policies' revision, incremented in the same transaction as every
+-- change of a policy, so that each instance can cache the policies and
+-- know with one small read whether its copy is current.
+CREATE TABLE exchange_policy_revision (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    revision INTEGER NOT NULL
+);
+INSERT INTO exchange_policy_revision (id, revision) VALUES (1, 0);
+
 -- The access log, a hash chain: hash is the hex SHA-256 over prev_hash's
 -- bytes and the entry's canonical JSON (see exchange.Entry.Canonical).
 -- fields and records are JSON arrays. Entries are never updated or
@@ -104,6 +113,7 @@ INSERT INTO exchange_log_head (id, seq, hash) VALUES (1, 0, '0000000000000000000
 -- +goose Down
 DROP TABLE exchange_log_head;
 DROP TABLE exchange_access_log;
+DROP TABLE exchange_policy_revision;
 DROP TABLE exchange_policies;
 DROP TABLE exchange_imports;
 DROP TABLE exchange_record_versions;
