@@ -44,6 +44,9 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/insights/insightsweb"
 	"github.com/pengcheng-gov/pengcheng/internal/notify"
 	"github.com/pengcheng-gov/pengcheng/internal/notify/notifysql"
+	"github.com/pengcheng-gov/pengcheng/internal/notify/notifyweb"
+	"github.com/pengcheng-gov/pengcheng/internal/notify/smpp"
+	"github.com/pengcheng-gov/pengcheng/internal/notify/smtp"
 	"github.com/pengcheng-gov/pengcheng/internal/portal/portalweb"
 	"github.com/pengcheng-gov/pengcheng/internal/sso"
 	"github.com/pengcheng-gov/pengcheng/internal/sso/ssosql"
@@ -71,6 +74,7 @@ type App struct {
 	Now func() time.Time
 
 	catalogStore *catalogsql.Store
+	smsc         *smpp.Channel // nil without an SMS centre
 	registry     *prometheus.Registry
 	handler      http.Handler
 }
@@ -106,10 +110,12 @@ func (a *App) build(ctx context.Context) error {
 	a.Log.Info("database ready", slog.String("dialect", string(a.DB.Dialect())), slog.Int64("schema_version", version))
 
 	a.Divisions = gridsql.New(a.DB)
-	a.Notify = notify.NewService(notifysql.New(a.DB), nil, a.Now, a.Log)
+	identityStore := identitysql.New(a.DB)
+	if err := a.buildNotify(identityStore); err != nil {
+		return err
+	}
 	policy := identity.DefaultPolicy()
 	policy.SessionTTL = a.Config.SessionTTL
-	identityStore := identitysql.New(a.DB)
 	a.Identity = identity.NewService(identityStore, a.Notify, policy, a.Now, a.Log)
 	if a.SSO, err = sso.NewService(ssosql.New(a.DB), a.Identity, sso.DefaultConfig(), a.Now, a.Log); err != nil {
 		return err
@@ -142,6 +148,34 @@ func (a *App) build(ctx context.Context) error {
 	return a.buildHTTP()
 }
 
+// buildNotify sets up the outbox and its channels: the SMS centre and the
+// mail relay when configured, else the admin-visible outbox.
+func (a *App) buildNotify(accounts notify.AccountFinder) error {
+	store := notifysql.New(a.DB)
+	channels := map[string]notify.Channel{}
+	var err error
+	if a.Config.SMPP.Enabled() {
+		if a.smsc, err = smpp.New(a.Config.SMPP, store, a.Log); err != nil {
+			return err
+		}
+		channels[notify.SMS] = a.smsc
+	}
+	if a.Config.SMTP.Enabled() {
+		mail, err := smtp.New(a.Config.SMTP, a.Log)
+		if err != nil {
+			return err
+		}
+		channels[notify.Email] = mail
+	}
+	templates, err := notify.NewTemplates(notify.DefaultTemplates()...)
+	if err != nil {
+		return err
+	}
+	a.Notify, err = notify.New(notify.Config{Store: store, Channels: channels, Templates: templates,
+		Now: a.Now, Log: a.Log, Accounts: accounts})
+	return err
+}
+
 func (a *App) buildHTTP() error {
 	a.registry = web.NewRegistry()
 	srv, err := web.NewServer(web.Options{
@@ -151,7 +185,8 @@ func (a *App) buildHTTP() error {
 		Tokens:   a.SSO,
 		Ready:    []web.Pinger{a.DB},
 		Templates: []web.TemplateSet{identityweb.Templates(), ssoweb.Templates(), catalogweb.Templates(),
-			casesweb.Templates(), appointmentsweb.Templates(), insightsweb.Templates(), portalweb.Templates()},
+			casesweb.Templates(), appointmentsweb.Templates(), insightsweb.Templates(), portalweb.Templates(),
+			notifyweb.Templates()},
 		SecureCookies: a.Config.SecureCookies,
 		DefaultLang:   a.Config.Lang,
 		CSRFExempt:    ssoweb.CSRFExempt(),
@@ -170,8 +205,8 @@ func (a *App) buildHTTP() error {
 	}
 	pages, err := identityweb.New(identityweb.Deps{
 		Identity: a.Identity, Renderer: srv.Renderer, Cookies: srv.Cookies,
-		Federation: provider, Outbox: a.Notify, Departments: a.catalogStore,
-		ShowCodes: a.Config.DevLogins, Log: a.Log, Now: a.Now,
+		Federation: provider, Departments: a.catalogStore,
+		Log: a.Log, Now: a.Now,
 	})
 	if err != nil {
 		return err
@@ -196,6 +231,11 @@ func (a *App) buildHTTP() error {
 	if err != nil {
 		return err
 	}
+	inbox, err := notifyweb.New(notifyweb.Deps{Notify: a.Notify, Renderer: srv.Renderer, Cookies: srv.Cookies, ShowCodes: a.Config.DevLogins})
+	if err != nil {
+		return err
+	}
+	inbox.Routes(srv.Mux)
 	pages.Routes(srv.Mux)
 	provider.Routes(srv.Mux)
 	insightPages.Routes(srv.Mux)
@@ -233,6 +273,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	bg, stop := context.WithCancel(ctx)
 	defer stop()
 	go a.housekeeping(bg)
+	go a.Notify.Run(bg)
+	if a.smsc != nil {
+		go a.smsc.Run(bg)
+	}
 	go a.Search.Watch(bg, 30*time.Second)
 
 	errc := make(chan error, 1)

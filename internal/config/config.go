@@ -16,6 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pengcheng-gov/pengcheng/internal/notify/smpp"
+	"github.com/pengcheng-gov/pengcheng/internal/notify/smtp"
 )
 
 // Config is the effective configuration of one Pengcheng process. The zero
@@ -55,6 +58,14 @@ type Config struct {
 	// MaxUploadBytes limits one uploaded file. Env PENGCHENG_MAX_UPLOAD_BYTES.
 	// Defaults to 10 MiB.
 	MaxUploadBytes int64
+	// SMPP is the SMS centre that text messages go to. Env
+	// PENGCHENG_SMPP_ADDR, _SYSTEM_ID, _PASSWORD (secret), _SOURCE. Without
+	// an address, texts stay in the admin outbox and the recipient's inbox.
+	SMPP smpp.Config
+	// SMTP is the mail relay e-mail goes to. Env PENGCHENG_SMTP_ADDR,
+	// _USERNAME, _PASSWORD (secret), _FROM, _STARTTLS. Without an address,
+	// e-mail stays in the admin outbox and the recipient's inbox.
+	SMTP smtp.Config
 	// DevLogins prints demo logins and shows one-time codes in the admin
 	// outbox; it is set by the demo command only.
 	DevLogins bool
@@ -101,6 +112,15 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("PENGCHENG_LOG_LEVEL", &c.LogLevel)
 	str("PENGCHENG_LOG_FORMAT", &c.LogFormat)
 	str("PENGCHENG_LANG", &c.Lang)
+	str("PENGCHENG_SMPP_ADDR", &c.SMPP.Addr)
+	str("PENGCHENG_SMPP_SYSTEM_ID", &c.SMPP.SystemID)
+	str("PENGCHENG_SMPP_PASSWORD", &c.SMPP.Password)
+	str("PENGCHENG_SMPP_SOURCE", &c.SMPP.Source)
+	str("PENGCHENG_SMTP_ADDR", &c.SMTP.Addr)
+	str("PENGCHENG_SMTP_USERNAME", &c.SMTP.Username)
+	str("PENGCHENG_SMTP_PASSWORD", &c.SMTP.Password)
+	str("PENGCHENG_SMTP_FROM", &c.SMTP.From)
+	str("PENGCHENG_SMTP_STARTTLS", &c.SMTP.StartTLS)
 	dur("PENGCHENG_SESSION_TTL", &c.SessionTTL)
 	dur("PENGCHENG_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	if v := getenv("PENGCHENG_SECURE_COOKIES"); v != "" {
@@ -184,6 +204,16 @@ func (c *Config) Validate() error {
 	if c.Lang != "zh" && c.Lang != "en" {
 		errs = append(errs, fmt.Errorf("lang: %q is not zh or en", c.Lang))
 	}
+	if c.SMPP.Enabled() {
+		if err := c.SMPP.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.SMTP.Enabled() {
+		if err := c.SMTP.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if c.MaxUploadBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max upload bytes %d is below 1 KiB", c.MaxUploadBytes))
 	}
@@ -214,6 +244,8 @@ func (c *Config) Print(w io.Writer) {
 	fmt.Fprintf(w, "log-format        %s\n", c.LogFormat)
 	fmt.Fprintf(w, "lang              %s\n", c.Lang)
 	fmt.Fprintf(w, "max-upload-bytes  %d\n", c.MaxUploadBytes)
+	fmt.Fprintf(w, "smpp              %s\n", orNone(c.SMPP.Enabled(), c.SMPP.Redacted().String()))
+	fmt.Fprintf(w, "smtp              %s\n", orNone(c.SMTP.Enabled(), c.SMTP.Redacted().String()))
 }
 
 // Redact hides the password in a database URL.
@@ -234,4 +266,12 @@ func (c *Config) EnsureDataDir() error {
 		return fmt.Errorf("create data directory: %w", err)
 	}
 	return nil
+}
+
+// orNone returns s, or a note that the gateway is not configured.
+func orNone(enabled bool, s string) string {
+	if !enabled {
+		return "(not configured: messages stay in the admin outbox and the in-app inbox)"
+	}
+	return s
 }

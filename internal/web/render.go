@@ -40,6 +40,9 @@ type NavItem struct {
 	Label string // message key
 	Path  string
 	Admin bool // shown in the 管理 (administration) menu
+	// BadgeURL, if set, is fetched (htmx, on load and every minute) for a
+	// small badge beside the label, e.g. an unread count.
+	BadgeURL string
 	// Show reports whether the account (nil when anonymous) sees the
 	// entry; nil shows it to everybody.
 	Show func(a *identity.Account) bool
@@ -47,9 +50,10 @@ type NavItem struct {
 
 // NavLink is a navigation entry as a page shows it.
 type NavLink struct {
-	Label  string // message key
-	Path   string
-	Active bool // the current page is under Path
+	Label    string // message key
+	Path     string
+	Active   bool   // the current page is under Path
+	BadgeURL string // see NavItem.BadgeURL
 }
 
 // RendererOptions configures [NewRenderer].
@@ -278,7 +282,7 @@ func (r *Renderer) view(req *http.Request, data any) *View {
 		if n.Show != nil && !n.Show(a) {
 			continue
 		}
-		link := NavLink{Label: n.Label, Path: n.Path, Active: isUnder(req.URL.Path, n.Path)}
+		link := NavLink{Label: n.Label, Path: n.Path, Active: isUnder(req.URL.Path, n.Path), BadgeURL: n.BadgeURL}
 		if n.Admin {
 			v.AdminNav = append(v.AdminNav, link)
 		} else {

@@ -7,7 +7,6 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/errs"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
 	"github.com/pengcheng-gov/pengcheng/internal/ids"
-	"github.com/pengcheng-gov/pengcheng/internal/notify"
 	"github.com/pengcheng-gov/pengcheng/internal/web"
 )
 
@@ -90,50 +89,4 @@ func (h *Handlers) eventFilter(r *http.Request, af auditFilter) (identity.EventF
 	}
 	return f, errs.Field("account", "audit.account_unknown", "找不到该账号，请输入完整的用户名、手机号或账号 ID",
 		"no such account; enter a full username, phone number or account id")
-}
-
-// outboxFilter is the filter form of the outbox.
-type outboxFilter struct {
-	Channel, Status, Recipient string
-}
-
-// outboxRow is one message as the outbox shows it.
-type outboxRow struct {
-	*notify.Message
-	Shown string // the body, with one-time codes masked unless shown on purpose
-}
-
-// outboxData is the data of the outbox page.
-type outboxData struct {
-	Filter   outboxFilter
-	Channels []string
-	Statuses []string
-	Messages []outboxRow
-	Pager    web.Pager
-}
-
-// outboxPage lists the notification outbox (platform admins).
-func (h *Handlers) outboxPage(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	d := &outboxData{
-		Filter:   outboxFilter{Channel: q.Get("channel"), Status: q.Get("status"), Recipient: strings.TrimSpace(q.Get("recipient"))},
-		Channels: []string{notify.SMS, notify.Email, notify.InApp},
-		Statuses: []string{notify.StatusPending, notify.StatusSent, notify.StatusFailed},
-	}
-	offset, limit := web.PageParams(r, pageSize)
-	list, total, err := h.Outbox.Messages(r.Context(), web.AccountFrom(r.Context()), notify.MessageFilter{
-		Channel: d.Filter.Channel, Status: d.Filter.Status, Recipient: d.Filter.Recipient, Offset: offset, Limit: limit,
-	})
-	if err != nil {
-		return err
-	}
-	for _, m := range list {
-		row := outboxRow{Message: m, Shown: m.Body}
-		if !h.ShowCodes {
-			row.Shown = maskCodes(m.Purpose, m.Body)
-		}
-		d.Messages = append(d.Messages, row)
-	}
-	d.Pager = web.NewPager(r, total, offset, limit)
-	return h.Renderer.Page(w, r, http.StatusOK, "identity/admin_outbox", d)
 }

@@ -91,7 +91,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	}
 	h, err := identityweb.New(identityweb.Deps{
 		Identity: svc, Renderer: srv.Renderer, Cookies: srv.Cookies,
-		Outbox: env.Notify, Departments: catalogsql.New(d), Now: env.Clock.Now,
+		Departments: catalogsql.New(d), Now: env.Clock.Now,
 		Federation: federation{},
 	})
 	if err != nil {

@@ -1,7 +1,8 @@
 // Package identityweb is the web face of unified identity: the login page
 // (password and phone one-time code, plus links to federated providers),
 // logout, the citizen's own account page, the administrators' pages for
-// accounts, the authentication audit log and the message outbox, and the
+// accounts and the authentication audit log (the message outbox is
+// notifyweb's), and the
 // JSON API under /api/v1 (me, accounts, audit events).
 //
 // Every handler acts as the signed-in account through the identity
@@ -21,7 +22,6 @@ import (
 
 	"github.com/pengcheng-gov/pengcheng/internal/catalog"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
-	"github.com/pengcheng-gov/pengcheng/internal/notify"
 	"github.com/pengcheng-gov/pengcheng/internal/web"
 )
 
@@ -36,11 +36,6 @@ const module = "identity"
 // to return to after a successful login.
 type FederationLinks interface {
 	FederationLinks(ctx context.Context, next string) []web.Link
-}
-
-// Outbox reads the notification outbox; notify.Service implements it.
-type Outbox interface {
-	Messages(ctx context.Context, actor *identity.Account, f notify.MessageFilter) ([]*notify.Message, int, error)
 }
 
 // Departments lists the departments staff belong to; catalogsql.Store
@@ -60,14 +55,9 @@ type Deps struct {
 	Cookies *web.Cookies
 	// Federation offers federated login providers; nil offers none.
 	Federation FederationLinks
-	// Outbox backs the admin outbox page; nil leaves the page out.
-	Outbox Outbox
 	// Departments fills department choices and names; nil shows codes and
 	// asks for a code in forms.
 	Departments Departments
-	// ShowCodes shows one-time login codes in the admin outbox (demo
-	// deployments only); otherwise they are masked.
-	ShowCodes bool
 	// Log defaults to slog.Default().
 	Log *slog.Logger
 	// Now is the clock for showing lockouts; defaults to time.Now.
@@ -109,7 +99,6 @@ func Templates() web.TemplateSet {
 			{Label: "identity.nav.account", Path: "/account", Show: signedIn},
 			{Label: "identity.nav.accounts", Path: "/admin/accounts", Admin: true, Show: isAdmin},
 			{Label: "identity.nav.audit", Path: "/admin/audit", Admin: true, Show: isAdmin},
-			{Label: "identity.nav.outbox", Path: "/admin/outbox", Admin: true, Show: isPlatformAdmin},
 		},
 	}
 }
@@ -147,9 +136,6 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/accounts/{id}/status", admin(h.setDisabled))
 	mux.Handle("POST /admin/accounts/{id}/password", admin(h.resetPassword))
 	mux.Handle("GET /admin/audit", admin(h.auditPage))
-	if h.Outbox != nil {
-		mux.Handle("GET /admin/outbox", web.RequireRole(identity.PlatformAdmin)(h.outboxPage))
-	}
 
 	mux.Handle("GET /api/v1/me", web.RequireAccount(h.apiMe))
 	mux.Handle("GET /api/v1/accounts", web.RequireAccount(h.apiAccounts))

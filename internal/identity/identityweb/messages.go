@@ -8,7 +8,6 @@ var messages = web.Messages{
 	"identity.nav.account":  {ZH: "我的账户", EN: "My account"},
 	"identity.nav.accounts": {ZH: "账号", EN: "Accounts"},
 	"identity.nav.audit":    {ZH: "审计日志", EN: "Audit log"},
-	"identity.nav.outbox":   {ZH: "消息发件箱", EN: "Message outbox"},
 	"identity.logout.done":  {ZH: "您已安全退出。", EN: "You have signed out."},
 
 	// Login.
@@ -143,19 +142,4 @@ var messages = web.Messages{
 	"identity.event.account_created": {ZH: "创建账号", EN: "Account created"},
 	"identity.event.account_changed": {ZH: "修改账号", EN: "Account changed"},
 	"identity.event.federated_link":  {ZH: "关联外部身份", EN: "External identity linked"},
-
-	// The outbox.
-	"identity.outbox.title":          {ZH: "消息发件箱", EN: "Message outbox"},
-	"identity.outbox.intro":          {ZH: "平台发出的短信、邮件和站内消息。未接入短信网关时，短信在此留存。", EN: "Text messages, e-mails and notices the platform sent. Without an SMS gateway, text messages stay here."},
-	"identity.outbox.created":        {ZH: "时间", EN: "Time"},
-	"identity.outbox.channel":        {ZH: "渠道", EN: "Channel"},
-	"identity.outbox.recipient":      {ZH: "收件人", EN: "Recipient"},
-	"identity.outbox.body":           {ZH: "内容", EN: "Content"},
-	"identity.outbox.status":         {ZH: "状态", EN: "Status"},
-	"identity.outbox.channel.sms":    {ZH: "短信", EN: "SMS"},
-	"identity.outbox.channel.email":  {ZH: "邮件", EN: "E-mail"},
-	"identity.outbox.channel.inapp":  {ZH: "站内消息", EN: "In-app"},
-	"identity.outbox.status.pending": {ZH: "待发送", EN: "Pending"},
-	"identity.outbox.status.sent":    {ZH: "已发送", EN: "Sent"},
-	"identity.outbox.status.failed":  {ZH: "发送失败", EN: "Failed"},
 }

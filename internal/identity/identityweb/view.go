@@ -4,7 +4,6 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -58,17 +57,6 @@ func looksLikeIDNumber(s string) bool {
 	return len(s) == 18 && strings.Trim(s[:17], "0123456789") == ""
 }
 
-// codePattern finds one-time codes in message bodies.
-var codePattern = regexp.MustCompile(`\d{6}`)
-
-// maskCodes hides one-time codes in a login-code message body.
-func maskCodes(purpose, body string) string {
-	if purpose != identity.PurposeLoginCode {
-		return body
-	}
-	return codePattern.ReplaceAllString(body, "******")
-}
-
 // shorten cuts s to n runes with an ellipsis.
 func shorten(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
@@ -81,17 +69,15 @@ func shorten(s string, n int) string {
 // templateFuncs are the identity pages' own template functions.
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"maskID":     MaskIDNumber,
-		"maskPhone":  MaskPhone,
-		"loginName":  loginName,
-		"maskLogin":  maskLogin,
-		"roleKey":    func(r identity.Role) string { return "identity.role." + string(r) },
-		"kindKey":    func(k identity.Kind) string { return "identity.kind." + string(k) },
-		"eventKey":   func(k identity.EventKind) string { return "identity.event." + string(k) },
-		"channelKey": func(c string) string { return "identity.outbox.channel." + c },
-		"statusKey":  func(s string) string { return "identity.outbox.status." + s },
-		"shorten":    shorten,
-		"invalid":    invalid,
+		"maskID":    MaskIDNumber,
+		"maskPhone": MaskPhone,
+		"loginName": loginName,
+		"maskLogin": maskLogin,
+		"roleKey":   func(r identity.Role) string { return "identity.role." + string(r) },
+		"kindKey":   func(k identity.Kind) string { return "identity.kind." + string(k) },
+		"eventKey":  func(k identity.EventKind) string { return "identity.event." + string(k) },
+		"shorten":   shorten,
+		"invalid":   invalid,
 		"hasRole": func(roles []identity.Role, r identity.Role) bool {
 			for _, x := range roles {
 				if x == r {

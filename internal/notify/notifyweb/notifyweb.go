@@ -94,7 +94,7 @@ func Templates() web.TemplateSet {
 			"shorten":    shorten,
 		},
 		Nav: []web.NavItem{
-			{Label: "notify.nav.inbox", Path: "/inbox", Show: func(a *identity.Account) bool { return a != nil }},
+			{Label: "notify.nav.inbox", Path: "/inbox", BadgeURL: "/inbox/unread", Show: func(a *identity.Account) bool { return a != nil }},
 			{Label: "notify.nav.outbox", Path: "/admin/outbox", Admin: true, Show: isPlatformAdmin},
 		},
 	}
