@@ -33,6 +33,9 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/config"
 	"github.com/pengcheng-gov/pengcheng/internal/db"
 	"github.com/pengcheng-gov/pengcheng/internal/demo"
+	"github.com/pengcheng-gov/pengcheng/internal/exchange"
+	"github.com/pengcheng-gov/pengcheng/internal/exchange/exchangesql"
+	"github.com/pengcheng-gov/pengcheng/internal/exchange/exchangeweb"
 	"github.com/pengcheng-gov/pengcheng/internal/files"
 	"github.com/pengcheng-gov/pengcheng/internal/grid"
 	"github.com/pengcheng-gov/pengcheng/internal/grid/gridsql"
@@ -70,6 +73,7 @@ type App struct {
 	CaseStore    cases.Store
 	Appointments *appointments.Service
 	Insights     *insights.Service
+	Exchange     *exchange.Service
 	// Now is the clock every service uses.
 	Now func() time.Time
 
@@ -144,6 +148,7 @@ func (a *App) build(ctx context.Context) error {
 	if a.Insights, err = insights.NewService(insights.Deps{Store: insightssql.New(a.DB), Catalog: a.Catalog, Now: a.Now, Log: a.Log}); err != nil {
 		return err
 	}
+	a.Exchange = exchange.NewService(exchangesql.New(a.DB), a.Now, a.Log)
 	a.Appointments = appointments.NewService(appointmentssql.New(a.DB), a.Notify, a.Catalog, appointments.Policy{}, a.Now, a.Log)
 	return a.buildHTTP()
 }
@@ -186,7 +191,7 @@ func (a *App) buildHTTP() error {
 		Ready:    []web.Pinger{a.DB},
 		Templates: []web.TemplateSet{identityweb.Templates(), ssoweb.Templates(), catalogweb.Templates(),
 			casesweb.Templates(), appointmentsweb.Templates(), insightsweb.Templates(), portalweb.Templates(),
-			notifyweb.Templates()},
+			notifyweb.Templates(), exchangeweb.Templates()},
 		SecureCookies: a.Config.SecureCookies,
 		DefaultLang:   a.Config.Lang,
 		CSRFExempt:    ssoweb.CSRFExempt(),
@@ -236,6 +241,12 @@ func (a *App) buildHTTP() error {
 		return err
 	}
 	inbox.Routes(srv.Mux)
+	registries, err := exchangeweb.New(exchangeweb.Deps{Service: a.Exchange, Renderer: srv.Renderer, Cookies: srv.Cookies,
+		Tokens: a.SSO, Departments: a.Catalog, Log: a.Log})
+	if err != nil {
+		return err
+	}
+	registries.Routes(srv.Mux)
 	pages.Routes(srv.Mux)
 	provider.Routes(srv.Mux)
 	insightPages.Routes(srv.Mux)
@@ -253,7 +264,7 @@ func (a *App) Handler() http.Handler { return a.handler }
 // DemoDeps returns what the demo seed writes through.
 func (a *App) DemoDeps() demo.Deps {
 	return demo.Deps{Divisions: a.Divisions, Catalog: a.Catalog, Identity: a.Identity, Cases: a.Cases,
-		CaseStore: a.CaseStore, Appointments: a.Appointments, Now: a.Now}
+		CaseStore: a.CaseStore, Appointments: a.Appointments, Exchange: a.Exchange, Now: a.Now}
 }
 
 // Serve serves HTTP on ln until ctx ends, then stops accepting connections

@@ -37,6 +37,7 @@ func commands() []command {
 		{"demo", "seed the Bao'an demo city if needed, print the demo logins, and serve", runDemo},
 		{"migrate", "apply database migrations and report the schema version", runMigrate},
 		{"catalog", "import the service catalogue: catalog import DIR", runCatalog},
+		{"exchange", "departments' registries: exchange import DATASET FILE.jsonl, exchange verify-log", runExchange},
 		{"user", "manage accounts: create, list, disable, enable, reset-password", runUser},
 		{"oidc-client", "manage OpenID Connect relying parties: add, list, remove", runOIDCClient},
 		{"config", "print the effective configuration (secrets redacted)", runConfig},

@@ -89,6 +89,11 @@ func printBanner(w io.Writer, url string, res *demo.Result) {
 	c := res.Catalog
 	fmt.Fprintf(w, "  %d divisions; catalogue: %d departments, %d themes, %d service items (%d new, %d updated); %d service halls\n",
 		res.Divisions, c.Departments.Total(), c.Themes.Total(), c.Items.Total(), c.Items.Created, c.Items.Updated, res.Halls)
+	regs := 0
+	for _, r := range res.Registry.Imports {
+		regs += r.Records
+	}
+	fmt.Fprintf(w, "  registries: %d synthetic records in %d datasets, %d sharing policies created\n", regs, len(res.Registry.Imports), res.Registry.Policies)
 	fmt.Fprintf(w, "  %d demo accounts and %d generated accounts created, %d demo applications generated this start\n",
 		res.Created, res.Generated, res.Applications)
 	fmt.Fprintf(w, "\n  Open %s/login\n\n", url)
