@@ -158,11 +158,11 @@ func parseRecord(ds *Dataset, line []byte, now time.Time) (*Draft, []*errs.Error
 	if len(problems) > 0 {
 		return nil, problems
 	}
-	hash, err := ContentHash(rec)
+	d, err := NewDraft(rec[ds.KeyField], rec[ds.SubjectField], rec)
 	if err != nil {
 		return nil, []*errs.Error{errs.E(errs.Invalid, "exchange.line_utf8", "该行不是有效的 UTF-8 文本", "the line is not valid UTF-8 text")}
 	}
-	return &Draft{Key: rec[ds.KeyField], Subject: rec[ds.SubjectField], Hash: hash, Content: rec}, nil
+	return d, nil
 }
 
 // addProblems records the problems of one line.

@@ -18,6 +18,15 @@ func ParseLine(line []byte) (map[string]string, []*errs.Error) {
 	if !utf8.Valid(line) {
 		return nil, []*errs.Error{errs.E(errs.Invalid, "exchange.line_utf8", "该行不是有效的 UTF-8 文本", "the line is not valid UTF-8 text")}
 	}
+	if rec, ok := parseFlat(line); ok {
+		return rec, nil
+	}
+	return parseLineSlow(line)
+}
+
+// parseLineSlow is ParseLine for lines the fast path gives up on: it
+// finds and names every problem.
+func parseLineSlow(line []byte) (map[string]string, []*errs.Error) {
 	if !json.Valid(line) {
 		return nil, []*errs.Error{errs.E(errs.Invalid, "exchange.line_json", "该行不是有效的 JSON", "the line is not valid JSON")}
 	}
@@ -76,4 +85,86 @@ func errWrongType(name string, raw json.RawMessage) *errs.Error {
 	return errs.Field(clip(name, 40), "exchange.field_type",
 		fmt.Sprintf("字段 %.40q 的值应为字符串，实际为%s", name, zh),
 		fmt.Sprintf("field %.40q must be a string, not %s", name, en))
+}
+
+// parseFlat reads a line that is a JSON object of string members with
+// distinct names, the common case, about ten times faster than a JSON
+// decoder. It gives up (ok false) on anything else, leaving the line to
+// parseLineSlow, so it never accepts a line that parseLineSlow refuses.
+// line must be valid UTF-8.
+func parseFlat(line []byte) (rec map[string]string, ok bool) {
+	i := skipSpace(line, 0)
+	if i >= len(line) || line[i] != '{' {
+		return nil, false
+	}
+	rec = make(map[string]string, 12)
+	i = skipSpace(line, i+1)
+	if i < len(line) && line[i] == '}' {
+		return rec, skipSpace(line, i+1) == len(line)
+	}
+	for {
+		var name, value string
+		if name, i, ok = flatString(line, i); !ok {
+			return nil, false
+		}
+		if i = skipSpace(line, i); i >= len(line) || line[i] != ':' {
+			return nil, false
+		}
+		if value, i, ok = flatString(line, skipSpace(line, i+1)); !ok {
+			return nil, false
+		}
+		if _, dup := rec[name]; dup {
+			return nil, false
+		}
+		rec[name] = value
+		if i = skipSpace(line, i); i >= len(line) {
+			return nil, false
+		}
+		switch line[i] {
+		case ',':
+			i = skipSpace(line, i+1)
+		case '}':
+			return rec, skipSpace(line, i+1) == len(line)
+		default:
+			return nil, false
+		}
+	}
+}
+
+// skipSpace returns the index of the first byte at or after i that is not
+// JSON white space.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// flatString reads the JSON string starting at b[i] and returns it with
+// the index after its closing quote. Strings with escapes are decoded by
+// encoding/json.
+func flatString(b []byte, i int) (string, int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return "", i, false
+	}
+	escaped := false
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			if !escaped {
+				return string(b[i+1 : j]), j + 1, true
+			}
+			var s string
+			if err := json.Unmarshal(b[i:j+1], &s); err != nil {
+				return "", j, false
+			}
+			return s, j + 1, true
+		case c == '\\':
+			escaped = true
+			j++ // the escaped character; \u's digits are checked by json.Unmarshal
+		case c < 0x20:
+			return "", j, false
+		}
+	}
+	return "", len(b), false
 }

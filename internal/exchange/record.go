@@ -1,6 +1,10 @@
 package exchange
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
 
 // Record is one version of a registry record.
 type Record struct {
@@ -28,8 +32,19 @@ const (
 type Draft struct {
 	Key     string
 	Subject string
-	Hash    string
-	Content map[string]string
+	Hash    string // hex SHA-256 of JSON
+	JSON    string // the canonical JSON of the record's content
+}
+
+// NewDraft returns the draft of a record with the given content: its
+// canonical JSON and hash.
+func NewDraft(key, subject string, content map[string]string) (*Draft, error) {
+	b, err := Canonical(content)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	return &Draft{Key: key, Subject: subject, Hash: hex.EncodeToString(sum[:]), JSON: string(b)}, nil
 }
 
 // RecordQuery selects the records of Dataset about Subject; with Key set,

@@ -18,6 +18,12 @@ import (
 const (
 	keyChunk    = 500
 	recordChunk = 400
+	// wholeDataset is the size of import from which the dataset's keys
+	// are read in one scan.
+	wholeDataset = 5000
+	// analyzeAfter is how many records an import writes before the
+	// tables' statistics are refreshed on PostgreSQL.
+	analyzeAfter = 5000
 )
 
 // current is what an import needs of a stored record.
@@ -32,7 +38,6 @@ type pending struct {
 	id      string
 	version int
 	draft   *exchange.Draft
-	content string
 }
 
 // ImportRecords implements exchange.Store.
@@ -64,11 +69,6 @@ func (s *Store) ImportRecords(ctx context.Context, dataset string, drafts []*exc
 				p.id, p.version = cur.id, cur.version+1
 				c.Updated++
 			}
-			b, err := exchange.Canonical(d.Content)
-			if err != nil {
-				return fmt.Errorf("record %s: %w", d.Key, err)
-			}
-			p.content = string(b)
 			writes = append(writes, p)
 		}
 		return writeRecords(ctx, tx, dataset, writes, source, now)
@@ -80,13 +80,31 @@ func (s *Store) ImportRecords(ctx context.Context, dataset string, drafts []*exc
 		}
 		return c, err
 	}
+	if s.db.Dialect() == db.Postgres && c.Created+c.Updated >= analyzeAfter {
+		// A bulk load leaves the planner's statistics behind, and the
+		// reads that follow would be planned for an empty table. Failing
+		// to refresh them is not a failure of the import, which has
+		// committed; autovacuum will refresh them later.
+		_, _ = s.db.Exec(ctx, `ANALYZE exchange_records, exchange_record_versions`)
+	}
 	return c, nil
 }
 
 // loadCurrent returns the stored records of dataset with the drafts' keys,
-// by key.
+// by key. A large import reads the whole dataset in one pass instead of
+// looking keys up in chunks: a scan costs the same whatever the planner
+// knows, while a chunked lookup on statistics that predate a bulk load can
+// turn into a scan per chunk.
 func loadCurrent(ctx context.Context, tx *db.Tx, dataset string, drafts []*exchange.Draft) (map[string]current, error) {
 	out := make(map[string]current, len(drafts))
+	if len(drafts) >= wholeDataset {
+		keys := make(map[string]bool, len(drafts))
+		for _, d := range drafts {
+			keys[d.Key] = true
+		}
+		err := scanCurrent(ctx, tx, out, keys, `SELECT record_key, id, version, hash FROM exchange_records WHERE dataset = ?`, dataset)
+		return out, err
+	}
 	for start := 0; start < len(drafts); start += keyChunk {
 		part := drafts[start:min(start+keyChunk, len(drafts))]
 		args := make([]any, 0, len(part)+1)
@@ -94,28 +112,36 @@ func loadCurrent(ctx context.Context, tx *db.Tx, dataset string, drafts []*excha
 		for _, d := range part {
 			args = append(args, d.Key)
 		}
-		rows, err := tx.Query(ctx, `SELECT record_key, id, version, hash FROM exchange_records
-			WHERE dataset = ? AND record_key IN (`+inList(len(part))+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("load current records: %w", err)
-		}
-		for rows.Next() {
-			var key string
-			var c current
-			if err := rows.Scan(&key, &c.id, &c.version, &c.hash); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("load current records: %w", err)
-			}
-			out[key] = c
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("load current records: %w", err)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("load current records: %w", err)
+		if err := scanCurrent(ctx, tx, out, nil, `SELECT record_key, id, version, hash FROM exchange_records
+			WHERE dataset = ? AND record_key IN (`+inList(len(part))+`)`, args...); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// scanCurrent adds the rows of the query to out, keeping only the keys in
+// keep (all when nil).
+func scanCurrent(ctx context.Context, tx *db.Tx, out map[string]current, keep map[string]bool, q string, args ...any) error {
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("load current records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var c current
+		if err := rows.Scan(&key, &c.id, &c.version, &c.hash); err != nil {
+			return fmt.Errorf("load current records: %w", err)
+		}
+		if keep == nil || keep[key] {
+			out[key] = c
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load current records: %w", err)
+	}
+	return nil
 }
 
 // writeRecords upserts the current versions and appends them to the
@@ -126,8 +152,8 @@ func writeRecords(ctx context.Context, tx *db.Tx, dataset string, writes []pendi
 		recArgs := make([]any, 0, len(part)*10)
 		verArgs := make([]any, 0, len(part)*7)
 		for _, p := range part {
-			recArgs = append(recArgs, p.id, dataset, p.draft.Key, p.draft.Subject, p.version, p.draft.Hash, p.content, source, now, now)
-			verArgs = append(verArgs, p.id, p.version, p.draft.Subject, p.draft.Hash, p.content, source, now)
+			recArgs = append(recArgs, p.id, dataset, p.draft.Key, p.draft.Subject, p.version, p.draft.Hash, p.draft.JSON, source, now, now)
+			verArgs = append(verArgs, p.id, p.version, p.draft.Subject, p.draft.Hash, p.draft.JSON, source, now)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO exchange_records
 			(id, dataset, record_key, subject, version, hash, content, source, created_at, updated_at)

@@ -35,6 +35,7 @@ func StoreSuite(t *testing.T, newFixture func(t *testing.T) *Fixture) {
 	t.Run("access log", func(t *testing.T) { t.Parallel(); testAccessLog(t, newFixture(t)) })
 	t.Run("concurrent appends", func(t *testing.T) { t.Parallel(); testConcurrentAppends(t, newFixture(t)) })
 	t.Run("concurrent imports", func(t *testing.T) { t.Parallel(); testConcurrentImports(t, newFixture(t)) })
+	t.Run("large import", func(t *testing.T) { t.Parallel(); testLargeImport(t, newFixture(t)) })
 }
 
 // t0 is the suite's reference time.
@@ -43,11 +44,11 @@ var t0 = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
 // draft makes a draft of a record.
 func draft(t *testing.T, key, subject string, content map[string]string) *exchange.Draft {
 	t.Helper()
-	h, err := exchange.ContentHash(content)
+	d, err := exchange.NewDraft(key, subject, content)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &exchange.Draft{Key: key, Subject: subject, Hash: h, Content: content}
+	return d
 }
 
 func testRecords(t *testing.T, f *Fixture) {
@@ -383,5 +384,37 @@ func testConcurrentImports(t *testing.T, f *Fixture) {
 		if r.Version != 1 {
 			t.Fatalf("record %s at version %d, want 1", r.Key, r.Version)
 		}
+	}
+}
+
+// testLargeImport imports enough records that the store reads the whole
+// dataset at once, into a dataset that holds records the file does not
+// name.
+func testLargeImport(t *testing.T, f *Fixture) {
+	ctx := context.Background()
+	s := f.Store
+	const n = 6000
+	if _, err := s.ImportRecords(ctx, "population", []*exchange.Draft{draft(t, "OTHER", "X", map[string]string{"v": "1"})},
+		exchange.SourceImport, t0); err != nil {
+		t.Fatal(err)
+	}
+	drafts := make([]*exchange.Draft, n)
+	for i := range drafts {
+		drafts[i] = draft(t, fmt.Sprintf("P%05d", i), fmt.Sprintf("S%d", i%7), map[string]string{"i": fmt.Sprint(i)})
+	}
+	if c, err := s.ImportRecords(ctx, "population", drafts, exchange.SourceImport, t0); err != nil || c.Created != n {
+		t.Fatalf("first large import = %+v, %v; want %d created", c, err, n)
+	}
+	drafts[17] = draft(t, "P00017", "S3", map[string]string{"i": "changed"})
+	c, err := s.ImportRecords(ctx, "population", drafts, exchange.SourceImport, t0.Add(time.Hour))
+	if want := (exchange.ImportCounts{Updated: 1, Unchanged: n - 1}); err != nil || c != want {
+		t.Errorf("second large import = %+v, %v; want %+v", c, err, want)
+	}
+	recs, err := s.FindRecords(ctx, []exchange.RecordQuery{{Dataset: "population", Subject: "S3", Key: "P00017"}})
+	if err != nil || len(recs) != 1 || recs[0].Version != 2 || recs[0].Content["i"] != "changed" {
+		t.Errorf("the changed record = %+v, %v; want version 2", recs, err)
+	}
+	if counts, _ := s.CountRecords(ctx); counts["population"] != n+1 {
+		t.Errorf("population holds %d records, want %d", counts["population"], n+1)
 	}
 }
