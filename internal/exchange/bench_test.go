@@ -80,8 +80,10 @@ func BenchmarkRead(b *testing.B) {
 
 // BenchmarkDecisionReads measures what one instant-approval decision of
 // the graduate settlement reads: population, education, enterprise and
-// hr_agency in one ReadMany (four policy checks, four log entries, one
-// append), from 16 goroutines. ops/s is decisions/s.
+// hr_agency in one ReadMany (four policy checks, one round trip for the
+// records, four log entries in one append): one decision at a time
+// ("serial", the latency a decision adds) and from 16 goroutines
+// ("parallel", ops/s is decisions/s).
 func BenchmarkDecisionReads(b *testing.B) {
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		b.Run(dialect, func(b *testing.B) {
@@ -91,6 +93,13 @@ func BenchmarkDecisionReads(b *testing.B) {
 				graduateRead(exchange.Population, "420106200203153452"), graduateRead(exchange.Education, "420106200203153452"),
 				graduateRead(exchange.Enterprise, "91440300MA5G1H2J3K"), graduateRead(exchange.HRAgency, "91440300MA5G1H2J3K"),
 			}
+			b.Run("serial", func(b *testing.B) {
+				for b.Loop() {
+					if answers, err := env.Service.ReadMany(ctx, reqs); err != nil || answers[3].Err != nil {
+						b.Fatal(err, answers[3].Err)
+					}
+				}
+			})
 			b.Run("parallel", func(b *testing.B) {
 				b.SetParallelism(8)
 				b.RunParallel(func(pb *testing.PB) {
