@@ -54,30 +54,6 @@ func TestPolicyAdministration(t *testing.T) {
 		t.Errorf("the same purpose again: error = %v, want Conflict", err)
 	}
 
-	for _, tc := range []struct {
-		name  string
-		mod   func(*exchange.PolicyInput)
-		field string
-	}{
-		{"no department", func(in *exchange.PolicyInput) { in.Department = "" }, "department"},
-		{"unknown department", func(in *exchange.PolicyInput) { in.Department = "NOSUCH"; in.Purpose = "别的" }, "department"},
-		{"unknown dataset", func(in *exchange.PolicyInput) { in.Dataset = "tax" }, "dataset"},
-		{"no fields", func(in *exchange.PolicyInput) { in.Fields = nil }, "fields"},
-		{"unknown field", func(in *exchange.PolicyInput) { in.Fields = []string{"salary"} }, "salary"},
-		{"one-character purpose", func(in *exchange.PolicyInput) { in.Purpose = "查" }, "purpose"},
-		{"purpose on two lines", func(in *exchange.PolicyInput) { in.Purpose = "第一行\n第二行" }, "purpose"},
-		{"no legal basis", func(in *exchange.PolicyInput) { in.LegalBasis = "" }, "legal_basis"},
-		{"no start", func(in *exchange.PolicyInput) { in.ValidFrom = time.Time{} }, "valid_from"},
-		{"end before start", func(in *exchange.PolicyInput) { in.ValidUntil = in.ValidFrom.Add(-time.Hour) }, "valid_until"},
-	} {
-		bad := in
-		tc.mod(&bad)
-		_, err := s.CreatePolicy(ctx, platform, bad)
-		if e := errs.As(err); e == nil || e.Kind != errs.Invalid || e.Field != tc.field {
-			t.Errorf("%s: error = %v, want Invalid on %s", tc.name, err, tc.field)
-		}
-	}
-
 	change := in
 	change.Fields = []string{"id_number", "name"}
 	change.Department = "SZMZ" // ignored: a policy keeps its department
@@ -227,4 +203,41 @@ func TestAccessLogForAdmins(t *testing.T) {
 	if _, err := env.Service.VerifyLogFor(ctx, rsAdmin); !errs.Is(err, errs.Forbidden) {
 		t.Errorf("VerifyLogFor(department admin) error = %v, want Forbidden", err)
 	}
+}
+
+// TestPolicyValidation checks what a policy must state: each missing or
+// malformed part is refused on its field.
+func TestPolicyValidation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := exchangetest.NewEnv(t, dbtest.Open(t, db.SQLite))
+	s := env.Service
+	platform := identitytest.Staff(t, env.Identity.Service, &identitytest.StaffOpts{Department: ptr("SZRS"),
+		Roles: &[]identity.Role{identity.PlatformAdmin}})
+	in := exchange.PolicyInput{Department: "SZRS", Dataset: exchange.Population, Fields: []string{"name"},
+		Purpose: "人才引进审核", LegalBasis: "《测试条例》", ValidFrom: exchangetest.Since}
+	for _, tc := range []struct {
+		name  string
+		mod   func(*exchange.PolicyInput)
+		field string
+	}{
+		{"no department", func(in *exchange.PolicyInput) { in.Department = "" }, "department"},
+		{"unknown department", func(in *exchange.PolicyInput) { in.Department = "NOSUCH"; in.Purpose = "别的" }, "department"},
+		{"unknown dataset", func(in *exchange.PolicyInput) { in.Dataset = "tax" }, "dataset"},
+		{"no fields", func(in *exchange.PolicyInput) { in.Fields = nil }, "fields"},
+		{"unknown field", func(in *exchange.PolicyInput) { in.Fields = []string{"salary"} }, "salary"},
+		{"one-character purpose", func(in *exchange.PolicyInput) { in.Purpose = "查" }, "purpose"},
+		{"purpose on two lines", func(in *exchange.PolicyInput) { in.Purpose = "第一行\n第二行" }, "purpose"},
+		{"no legal basis", func(in *exchange.PolicyInput) { in.LegalBasis = "" }, "legal_basis"},
+		{"no start", func(in *exchange.PolicyInput) { in.ValidFrom = time.Time{} }, "valid_from"},
+		{"end before start", func(in *exchange.PolicyInput) { in.ValidUntil = in.ValidFrom.Add(-time.Hour) }, "valid_until"},
+	} {
+		bad := in
+		tc.mod(&bad)
+		_, err := s.CreatePolicy(ctx, platform, bad)
+		if e := errs.As(err); e == nil || e.Kind != errs.Invalid || e.Field != tc.field {
+			t.Errorf("%s: error = %v, want Invalid on %s", tc.name, err, tc.field)
+		}
+	}
+
 }

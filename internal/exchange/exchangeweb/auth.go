@@ -63,7 +63,10 @@ type tokenFailure struct {
 	challenge string // the WWW-Authenticate value
 }
 
+// Error implements error.
 func (f *tokenFailure) Error() string { return f.err.Error() }
+
+// Unwrap returns the error shown to the client.
 func (f *tokenFailure) Unwrap() error { return f.err }
 
 // caller identifies the caller of an API request: the signed-in account,
