@@ -37,6 +37,27 @@
 // names what is missing. Only the allowed fields are returned, and the
 // read is appended to the access log before the data is returned.
 //
+// # Reading for a decision
+//
+// An instant-approval rule evaluation reads as [RuleActor] of the
+// department that owns the service item, with the purpose
+// [RulePurpose](item name) and the legal basis of that department's
+// policies, all its registries in one [Service.ReadMany] (one round trip,
+// one log append):
+//
+//	answers, err := svc.ReadMany(ctx, []exchange.Request{
+//		{Actor: actor, Dataset: exchange.Population, Subject: idNumber, Purpose: purpose, LegalBasis: basis, Reference: serial},
+//		{Actor: actor, Dataset: exchange.Education, Subject: idNumber, Key: certificateNo, Purpose: purpose, LegalBasis: basis, Reference: serial},
+//	})
+//
+// err means the registries could not be read (the database): nothing was
+// read or logged. answers[i].Err is a refusal of that request alone:
+// errs.Invalid for a malformed subject or key, errs.Forbidden when no
+// policy allows it. A result without records means the registry has none.
+// Each [RecordView] carries the record's id, version and hash; its
+// [RecordView.Ref] is what a decision records, and [Service.ReadVersion]
+// reads that exact version again for a replay or an appeal.
+//
 // # The access log
 //
 // The log is a hash chain: entry n's hash is SHA-256 over entry n-1's hash
