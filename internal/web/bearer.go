@@ -43,6 +43,12 @@ func BearerAuth(v TokenVerifier) Middleware {
 			}
 			a, err := v.VerifyAccessToken(r.Context(), token)
 			switch {
+			case clientOnly(err):
+				// A system's own token (client credentials) names no
+				// account: handlers that serve systems verify it themselves;
+				// the others see an anonymous request, even when a session
+				// cookie came along.
+				next.ServeHTTP(w, r.WithContext(WithAccount(r.Context(), nil, nil)))
 			case err == nil && a != nil:
 				next.ServeHTTP(w, r.WithContext(WithAccount(r.Context(), a, nil)))
 			case err == nil || errs.KindOf(err) == errs.Unauthenticated || errs.KindOf(err) == errs.NotFound:
@@ -53,4 +59,11 @@ func BearerAuth(v TokenVerifier) Middleware {
 			}
 		})
 	}
+}
+
+// clientOnly reports whether err says the token is valid but belongs to a
+// system rather than a person (sso's "token.client_only").
+func clientOnly(err error) bool {
+	e := errs.As(err)
+	return e != nil && e.Code == "token.client_only"
 }

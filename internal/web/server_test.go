@@ -169,6 +169,9 @@ func (tt tokenTable) VerifyAccessToken(_ context.Context, token string) (*identi
 	if token == "broken" {
 		return nil, errors.New("key store unavailable")
 	}
+	if token == "system" {
+		return nil, errs.E(errs.Unauthenticated, "token.client_only", "该令牌属于系统", "the token belongs to a system")
+	}
 	if a, ok := tt[token]; ok {
 		return a, nil
 	}
@@ -194,6 +197,7 @@ func TestBearerAuth(t *testing.T) {
 		{name: "no token, anonymous", path: "/api/v1/me", status: 200, who: ""},
 		{name: "no token, session cookie", path: "/api/v1/me", session: citizenToken, status: 200, who: "citizen"},
 		{name: "token beats the cookie", path: "/api/v1/me", auth: "Bearer good", session: citizenToken, status: 200, who: "admin"},
+		{name: "system token passes on anonymous", path: "/api/v1/me", auth: "Bearer system", session: citizenToken, status: 200, who: ""},
 		{name: "pages ignore bearer", path: "/page", auth: "Bearer bad", status: 200, who: ""},
 	}
 	for _, tt := range tests {
