@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pengcheng-gov/pengcheng/internal/catalog"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
 )
 
 // Channel is how an application reached the platform.
@@ -15,10 +16,13 @@ const (
 	Online Channel = "online" // the web portal (网上办理)
 	Window Channel = "window" // a service-hall window: staff submit for a visitor (窗口办理)
 	Mobile Channel = "mobile" // the mobile app or mini-program (掌上办理)
+	// Transfer: another department's approved application handed over
+	// (部门移交), filed by the platform with the approved data.
+	Transfer Channel = "transfer"
 )
 
 // Channels lists the channels.
-var Channels = []Channel{Online, Window, Mobile}
+var Channels = []Channel{Online, Window, Mobile, Transfer}
 
 // Representation says who acts for the applicant.
 type Representation string
@@ -118,6 +122,9 @@ type Application struct {
 	ItemName   string // the item's name at submission
 	Department string // the handling department's code
 	Region     string // GB/T 2260 code in the serial number
+	// Origin is, for a handed-over application (channel Transfer), the
+	// serial number of the application it continues.
+	Origin string
 	// PromisedDays is the item's promised time limit in working days at
 	// submission (0: handled at once, 即办).
 	PromisedDays int
@@ -193,13 +200,19 @@ type Filter struct {
 	Limit      int // defaults to 50, at most 500
 }
 
+// NoticeFunc returns the notices of a new application, called by the
+// store inside the transaction once app has its serial number.
+type NoticeFunc func(app *Application) []*notify.Message
+
 // Store persists applications and their traces. Finders return
 // errs.NotFound for unknown applications.
 type Store interface {
 	// CreateApplication gives app the next serial number of its Region on
 	// the China-time day of its SubmittedAt, drawn from a database
 	// counter in the same transaction, and stores app with its events.
-	CreateApplication(ctx context.Context, app *Application, events []*Event) error
+	// The notices that notices returns once app has its serial number are
+	// enqueued in the same transaction.
+	CreateApplication(ctx context.Context, app *Application, events []*Event, notices ...NoticeFunc) error
 	FindApplication(ctx context.Context, id string) (*Application, error)
 	FindApplicationBySerial(ctx context.Context, serial string) (*Application, error)
 	// FindApplications returns one page of the applications matching f
@@ -209,7 +222,8 @@ type Store interface {
 	// app.Version-1 with app and appends ev (whose Seq is app.Version);
 	// errs.Conflict when the stored version differs (someone else changed
 	// it first), in which case nothing changes.
-	UpdateApplication(ctx context.Context, app *Application, ev *Event) error
+	// msgs are notices enqueued in the same transaction.
+	UpdateApplication(ctx context.Context, app *Application, ev *Event, msgs ...*notify.Message) error
 	// FindEvents returns an application's trace in order.
 	FindEvents(ctx context.Context, applicationID string) ([]*Event, error)
 }

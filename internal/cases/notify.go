@@ -1,39 +1,80 @@
 package cases
 
 import (
-	"context"
 	"fmt"
+
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
 )
 
 // PurposeProgress is the purpose of the notices sent about applications.
 const PurposeProgress = "case.progress"
 
-// tell notifies the applicant (in the app, and by SMS to the contact
-// phone) and the agent who filed it of a change of app. Failures are
-// logged: the change is already stored, and the applicant sees it on
-// the application's page.
-func (s *Service) tell(ctx context.Context, app *Application, ev *Event) {
+// Notices returns the notices of a change of app (whose serial number is
+// known): to the applicant's inbox and the inbox of the agent who filed
+// it, and by SMS to the contact phone. They are stored in the
+// transaction that stores the change and delivered after it commits; the
+// idempotency key (application, event) makes each at most once. A notice
+// that cannot be composed (a malformed stored phone) is logged and left
+// out: the applicant sees the change on the application's page.
+func (s *Service) Notices(app *Application, ev *Event) []*notify.Message {
 	if s.d.Notifier == nil {
-		return
+		return nil
 	}
-	body := noticeText(app, ev)
+	return s.NoticesWithText(app, ev, noticeText(app, ev))
+}
+
+// NoticesWithText is [Service.Notices] with the text given.
+func (s *Service) NoticesWithText(app *Application, ev *Event, body string) []*notify.Message {
+	if s.d.Notifier == nil {
+		return nil
+	}
 	subject := "办件进度通知：" + app.ItemName
 	inbox := []string{app.Applicant.AccountID}
 	if app.Representation == ThroughAgent && app.Agent.AccountID != app.Applicant.AccountID {
 		inbox = append(inbox, app.Agent.AccountID)
 	}
-	for _, id := range inbox {
-		if id == "" {
-			continue
+	var out []*notify.Message
+	add := func(d notify.Draft) {
+		m, err := s.d.Notifier.Compose(d)
+		if err != nil {
+			s.d.Log.Warn("notice not composed", "serial", app.Serial, "channel", d.Channel, "err", err)
+			return
 		}
-		if err := s.d.Notifier.SendInApp(ctx, id, PurposeProgress, subject, body); err != nil {
-			s.d.Log.WarnContext(ctx, "in-app notice failed", "serial", app.Serial, "err", err)
+		out = append(out, m)
+	}
+	for _, id := range inbox {
+		if id != "" {
+			add(notify.Draft{Channel: notify.InApp, AccountID: id, Purpose: PurposeProgress, Subject: subject, Body: body,
+				IdempotencyKey: fmt.Sprintf("case:%s:%d:inbox:%s", app.ID, ev.Seq, id)})
 		}
 	}
 	if app.ContactPhone != "" {
-		if err := s.d.Notifier.SendSMS(ctx, app.ContactPhone, PurposeProgress, "【鹏城政务】"+body, app.Applicant.AccountID); err != nil {
-			s.d.Log.WarnContext(ctx, "SMS notice failed", "serial", app.Serial, "err", err)
-		}
+		add(notify.Draft{Channel: notify.SMS, Recipient: app.ContactPhone, AccountID: app.Applicant.AccountID,
+			Purpose: PurposeProgress, Body: "【鹏城政务】" + body, IdempotencyKey: fmt.Sprintf("case:%s:%d:sms", app.ID, ev.Seq)})
+	}
+	return out
+}
+
+// SMS returns a text message about app to phone (e.g. an employer's
+// contact), keyed by the application, the event and the phone; nil when
+// it cannot be composed.
+func (s *Service) SMS(app *Application, ev *Event, phone, body string) *notify.Message {
+	if s.d.Notifier == nil {
+		return nil
+	}
+	m, err := s.d.Notifier.Compose(notify.Draft{Channel: notify.SMS, Recipient: phone, Purpose: PurposeProgress,
+		Body: "【鹏城政务】" + body, IdempotencyKey: fmt.Sprintf("case:%s:%d:sms:%s", app.ID, ev.Seq, phone)})
+	if err != nil {
+		s.d.Log.Warn("notice not composed", "serial", app.Serial, "err", err)
+		return nil
+	}
+	return m
+}
+
+// Wake asks the notifier to deliver what was just committed.
+func (s *Service) Wake() {
+	if s.d.Notifier != nil {
+		s.d.Notifier.Wake()
 	}
 }
 

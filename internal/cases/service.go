@@ -10,6 +10,7 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/catalog"
 	"github.com/pengcheng-gov/pengcheng/internal/files"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
 )
 
 // Catalog reads the service catalogue; catalogsql.Store implements it.
@@ -26,11 +27,12 @@ type Accounts interface {
 	AccountByLogin(ctx context.Context, login string) (*identity.Account, error)
 }
 
-// Notifier tells people about their applications; notify.Service
-// implements it.
+// Notifier composes the notices about applications, which the store
+// enqueues in the transaction of the change, and delivers them once it
+// has committed; notify.Service implements it.
 type Notifier interface {
-	SendInApp(ctx context.Context, accountID, purpose, subject, body string) error
-	SendSMS(ctx context.Context, phone, purpose, body, accountID string) error
+	Compose(d notify.Draft) (*notify.Message, error)
+	Wake()
 }
 
 // Throttle counts requests in fixed windows shared by every instance;

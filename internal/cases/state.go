@@ -60,11 +60,17 @@ const (
 	ActHandover Action = "handover" // a caseworker passes it to a colleague
 	ActShip     Action = "ship"     // the result is handed to the courier
 	ActTrack    Action = "track"    // the courier reports the delivery status
+	// ActAppeal: the applicant asks for a caseworker's review of an
+	// automatic rejection (rejected → under_review).
+	ActAppeal Action = "appeal"
+	// ActTransfer: the approved result is handed to another department,
+	// which gets a linked application (keeps the state).
+	ActTransfer Action = "transfer"
 )
 
 // Actions lists every action.
 var Actions = []Action{ActSubmit, ActResubmit, ActAccept, ActReturn, ActRefuse, ActReview, ActApprove, ActReject,
-	ActDeliver, ActClose, ActWithdraw, ActClaim, ActHandover, ActShip, ActTrack}
+	ActDeliver, ActClose, ActWithdraw, ActClaim, ActHandover, ActShip, ActTrack, ActAppeal, ActTransfer}
 
 // Role is an actor's relation to one application.
 type Role string
@@ -98,12 +104,12 @@ var workingStates = []State{Submitted, Accepted, UnderReview, Approved}
 var rules = map[Action]rule{
 	ActSubmit:   {from: []State{Draft}, to: Submitted, by: []Role{RoleApplicant}},
 	ActResubmit: {from: []State{Correction}, to: Submitted, by: []Role{RoleApplicant}},
-	ActAccept:   {from: []State{Submitted}, to: Accepted, by: []Role{RoleCaseworker}},
-	ActReturn:   {from: []State{Submitted}, to: Correction, by: []Role{RoleCaseworker}},
+	ActAccept:   {from: []State{Submitted}, to: Accepted, by: []Role{RoleCaseworker, RoleSystem}},
+	ActReturn:   {from: []State{Submitted}, to: Correction, by: []Role{RoleCaseworker, RoleSystem}},
 	ActRefuse:   {from: []State{Submitted}, to: NotAccepted, by: []Role{RoleCaseworker}},
-	ActReview:   {from: []State{Accepted}, to: UnderReview, by: []Role{RoleCaseworker}},
-	ActApprove:  {from: []State{UnderReview}, to: Approved, by: []Role{RoleCaseworker}},
-	ActReject:   {from: []State{UnderReview}, to: Rejected, by: []Role{RoleCaseworker}},
+	ActReview:   {from: []State{Accepted}, to: UnderReview, by: []Role{RoleCaseworker, RoleSystem}},
+	ActApprove:  {from: []State{UnderReview}, to: Approved, by: []Role{RoleCaseworker, RoleSystem}},
+	ActReject:   {from: []State{UnderReview}, to: Rejected, by: []Role{RoleCaseworker, RoleSystem}},
 	ActDeliver:  {from: []State{Approved}, to: Delivered, by: []Role{RoleCaseworker, RoleSystem}},
 	ActClose:    {from: []State{Delivered, Rejected}, to: Closed, by: []Role{RoleCaseworker, RoleSystem}},
 	ActWithdraw: {from: openStates, to: Withdrawn, by: []Role{RoleApplicant}},
@@ -111,6 +117,8 @@ var rules = map[Action]rule{
 	ActHandover: {from: workingStates, by: []Role{RoleCaseworker}},
 	ActShip:     {from: []State{Approved}, by: []Role{RoleCaseworker}},
 	ActTrack:    {from: []State{Approved}, by: []Role{RoleCaseworker, RoleSystem}},
+	ActAppeal:   {from: []State{Rejected}, to: UnderReview, by: []Role{RoleApplicant}},
+	ActTransfer: {from: []State{Approved, Delivered, Closed}, by: []Role{RoleSystem}},
 }
 
 // Transition returns the state an application in state from reaches when
@@ -188,6 +196,8 @@ var actionLabels = map[Action]Label{
 	ActHandover: {ZH: "转交", EN: "hand over", Past: "handed over"},
 	ActShip:     {ZH: "交寄", EN: "ship the result of", Past: "shipped"},
 	ActTrack:    {ZH: "更新物流状态", EN: "update the delivery status of", Past: "tracked"},
+	ActAppeal:   {ZH: "申请人工复核", EN: "ask for a manual review of", Past: "sent for manual review"},
+	ActTransfer: {ZH: "移交后续办理", EN: "hand over to the next department", Past: "handed over"},
 }
 
 // StateText returns the names of a state.

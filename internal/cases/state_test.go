@@ -42,13 +42,26 @@ var legal = map[string]cases.State{
 	"approved ship caseworker":         cases.Approved,
 	"approved track caseworker":        cases.Approved,
 	"approved track system":            cases.Approved,
+	// Instant approval (秒批): the platform decides, the applicant may
+	// appeal an automatic rejection, an approved result is handed over.
+	"submitted accept system":     cases.Accepted,
+	"submitted return system":     cases.Correction,
+	"accepted review system":      cases.UnderReview,
+	"under_review approve system": cases.Approved,
+	"under_review reject system":  cases.Rejected,
+	"rejected appeal applicant":   cases.UnderReview,
+	"approved transfer system":    cases.Approved,
+	"delivered transfer system":   cases.Delivered,
+	"closed transfer system":      cases.Closed,
 }
 
 // mayEver says which roles may take an action in some state.
 var mayEver = map[cases.Action][]cases.Role{
 	cases.ActSubmit: {cases.RoleApplicant}, cases.ActResubmit: {cases.RoleApplicant}, cases.ActWithdraw: {cases.RoleApplicant},
-	cases.ActAccept: {cases.RoleCaseworker}, cases.ActReturn: {cases.RoleCaseworker}, cases.ActRefuse: {cases.RoleCaseworker},
-	cases.ActReview: {cases.RoleCaseworker}, cases.ActApprove: {cases.RoleCaseworker}, cases.ActReject: {cases.RoleCaseworker},
+	cases.ActAccept: {cases.RoleCaseworker, cases.RoleSystem}, cases.ActReturn: {cases.RoleCaseworker, cases.RoleSystem},
+	cases.ActRefuse: {cases.RoleCaseworker}, cases.ActReview: {cases.RoleCaseworker, cases.RoleSystem},
+	cases.ActApprove: {cases.RoleCaseworker, cases.RoleSystem}, cases.ActReject: {cases.RoleCaseworker, cases.RoleSystem},
+	cases.ActAppeal: {cases.RoleApplicant}, cases.ActTransfer: {cases.RoleSystem},
 	cases.ActClaim: {cases.RoleCaseworker}, cases.ActHandover: {cases.RoleCaseworker}, cases.ActShip: {cases.RoleCaseworker},
 	cases.ActDeliver: {cases.RoleCaseworker, cases.RoleSystem}, cases.ActClose: {cases.RoleCaseworker, cases.RoleSystem},
 	cases.ActTrack: {cases.RoleCaseworker, cases.RoleSystem},

@@ -9,6 +9,7 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/errs"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
 	"github.com/pengcheng-gov/pengcheng/internal/ids"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
 )
 
 // Submission is what an applicant (or a window clerk for a visitor)
@@ -42,50 +43,63 @@ type Submission struct {
 // channel, delivery_method, hall, recipient, delivery_phone, address,
 // postcode) for bad input.
 func (s *Service) Submit(ctx context.Context, actor *identity.Account, sub Submission) (*Application, error) {
-	if !active(actor) {
-		return nil, errUnauthenticated()
-	}
-	it, err := s.d.Catalog.FindItem(ctx, sub.ItemCode)
+	app, ev, err := s.Prepare(ctx, actor, sub)
 	if err != nil {
 		return nil, err
 	}
+	notices := func(app *Application) []*notify.Message { return s.Notices(app, ev) }
+	if err := s.d.Store.CreateApplication(ctx, app, []*Event{ev}, notices); err != nil {
+		return nil, fmt.Errorf("submit application for %s: %w", app.ItemCode, err)
+	}
+	s.Wake()
+	return app, nil
+}
+
+// Prepare does what [Service.Submit] does short of storing: it checks the
+// submission, stores its uploads and returns the application (state
+// submitted, version 1, no serial number yet) with its submission event.
+// Instant approval decides on it before storing it with its decision.
+func (s *Service) Prepare(ctx context.Context, actor *identity.Account, sub Submission) (*Application, *Event, error) {
+	if !active(actor) {
+		return nil, nil, errUnauthenticated()
+	}
+	it, err := s.d.Catalog.FindItem(ctx, sub.ItemCode)
+	if err != nil {
+		return nil, nil, err
+	}
 	dept, err := s.d.Catalog.FindDepartment(ctx, it.Department)
 	if err != nil {
-		return nil, fmt.Errorf("department of item %s: %w", it.Code, err)
+		return nil, nil, fmt.Errorf("department of item %s: %w", it.Code, err)
 	}
 	now := s.now()
 	app := &Application{ID: ids.New(), ItemCode: it.Code, ItemName: it.Name, Department: it.Department,
 		Region: dept.Division, PromisedDays: it.PromisedDays, CreatedAt: now}
 	if err := s.parties(ctx, actor, &sub, app); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !it.ForApplicant(app.Applicant.Kind) {
 		k := applicantKindText(app.Applicant.Kind)
-		return nil, errs.Field("item", "case.applicant_kind", "本事项不受理"+k.ZH+"的申请", "this item does not accept applications from "+k.EN)
+		return nil, nil, errs.Field("item", "case.applicant_kind", "本事项不受理"+k.ZH+"的申请", "this item does not accept applications from "+k.EN)
 	}
 	if app.Form, err = catalog.ValidateForm(it.FormFields, sub.Form); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	atts, pending, err := s.materials(ctx, it, app.Representation, sub.Materials, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if app.Delivery, err = s.checkDelivery(it, sub.Delivery); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := s.storeUploads(ctx, atts, pending); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	app.Materials = atts
 	app.ContactPhone = contactPhone(app.Form, actor, app)
 	app.State, app.SubmittedAt, app.UpdatedAt, app.Version = Submitted, now, now, 1
 	ev := s.event(actor, app, RoleApplicant, ActSubmit, Draft, Submitted, "")
 	ev.Seq, ev.Detail = 1, string(app.Channel)
-	if err := s.d.Store.CreateApplication(ctx, app, []*Event{ev}); err != nil {
-		return nil, fmt.Errorf("submit application for %s: %w", it.Code, err)
-	}
-	s.tell(ctx, app, ev)
-	return app, nil
+	return app, ev, nil
 }
 
 // contactPhone is where SMS notices about app go: the form's phone field
@@ -169,12 +183,14 @@ func (s *Service) save(ctx context.Context, app *Application, ev *Event) error {
 	app.Version++
 	app.UpdatedAt = ev.At
 	ev.Seq = app.Version
-	if err := s.d.Store.UpdateApplication(ctx, app, ev); err != nil {
+	var msgs []*notify.Message
+	if ev.From != ev.To {
+		msgs = s.Notices(app, ev)
+	}
+	if err := s.d.Store.UpdateApplication(ctx, app, ev, msgs...); err != nil {
 		return fmt.Errorf("%s application %s: %w", ev.Action, app.Serial, err)
 	}
-	if ev.From != ev.To {
-		s.tell(ctx, app, ev)
-	}
+	s.Wake()
 	return nil
 }
 

@@ -24,6 +24,8 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/catalog"
 	"github.com/pengcheng-gov/pengcheng/internal/db"
 	"github.com/pengcheng-gov/pengcheng/internal/errs"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
+	"github.com/pengcheng-gov/pengcheng/internal/notify/notifysql"
 )
 
 // Store implements cases.Store on a *db.DB.
@@ -39,7 +41,7 @@ const appColumns = `id, serial, item_code, item_name, department, region, promis
 	filed_by, filed_by_name, contact_phone, form, materials, corrections,
 	delivery_method, delivery_hall, recipient, recipient_phone, address, postcode, courier, tracking_no,
 	shipment_status, shipment_status_at, assignee, assignee_name,
-	submitted_at, accepted_at, due_at, decided_at, closed_at, created_at, updated_at, version`
+	submitted_at, accepted_at, due_at, decided_at, closed_at, created_at, updated_at, version, origin_serial`
 
 // appArgs returns the values of app's columns in appColumns order.
 func appArgs(app *cases.Application) ([]any, error) {
@@ -64,7 +66,7 @@ func appArgs(app *cases.Application) ([]any, error) {
 		string(d.Method), d.Hall, d.Recipient, d.Phone, d.Address, d.Postcode, d.Courier, d.TrackingNo,
 		string(d.Status), nullTime(d.StatusAt), null(app.Assignee), app.AssigneeName,
 		app.SubmittedAt.UTC(), nullTime(app.AcceptedAt), nullTime(app.DueAt), nullTime(app.DecidedAt), nullTime(app.ClosedAt),
-		app.CreatedAt.UTC(), app.UpdatedAt.UTC(), app.Version}, nil
+		app.CreatedAt.UTC(), app.UpdatedAt.UTC(), app.Version, app.Origin}, nil
 }
 
 func encode(v any, empty string) (string, error) {
@@ -96,7 +98,7 @@ func scanApp(row scanner) (*cases.Application, error) {
 		&a.Agent.Name, &a.Agent.Number, &agentAcc, &filedBy, &a.FiledByName, &a.ContactPhone, &form, &mats, &corr,
 		&method, &d.Hall, &d.Recipient, &d.Phone, &d.Address, &d.Postcode, &d.Courier, &d.TrackingNo,
 		&status, &statusAt, &assignee, &a.AssigneeName,
-		&a.SubmittedAt, &accepted, &due, &decided, &closed, &a.CreatedAt, &a.UpdatedAt, &a.Version)
+		&a.SubmittedAt, &accepted, &due, &decided, &closed, &a.CreatedAt, &a.UpdatedAt, &a.Version, &a.Origin)
 	if err != nil {
 		return nil, err
 	}
@@ -121,37 +123,68 @@ func scanApp(row scanner) (*cases.Application, error) {
 }
 
 // CreateApplication implements cases.Store.
-func (s *Store) CreateApplication(ctx context.Context, app *cases.Application, events []*cases.Event) error {
+func (s *Store) CreateApplication(ctx context.Context, app *cases.Application, events []*cases.Event, notices ...cases.NoticeFunc) error {
 	return s.db.WithTx(ctx, func(tx *db.Tx) error {
-		var next int
-		err := tx.QueryRow(ctx, `INSERT INTO serial_counters (region, day, next) VALUES (?, ?, 1)
-			ON CONFLICT (region, day) DO UPDATE SET next = serial_counters.next + 1
-			RETURNING next`, app.Region, cases.SerialDay(app.SubmittedAt)).Scan(&next)
-		if err != nil {
-			return fmt.Errorf("draw serial number: %w", err)
-		}
-		serial, err := cases.FormatSerial(app.Region, app.SubmittedAt, next)
-		if err != nil {
+		if err := InsertApplication(ctx, tx, app, events); err != nil {
 			return err
 		}
-		app.Serial = serial
-		args, err := appArgs(app)
-		if err != nil {
-			return err
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
-		if _, err := tx.Exec(ctx, `INSERT INTO applications (`+appColumns+`) VALUES (`+marks+`)`, args...); err != nil {
-			app.Serial = ""
-			return writeError(err)
-		}
-		for _, ev := range events {
-			if err := insertEvent(ctx, tx, ev); err != nil {
+		for _, f := range notices {
+			if err := enqueue(ctx, tx, f(app)); err != nil {
 				app.Serial = ""
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// InsertApplication draws app's serial number and inserts app with its
+// events in tx: what CreateApplication does, for a caller that writes more
+// in the same transaction (instant approval's decision and hand-over).
+// On error app.Serial is left empty.
+func InsertApplication(ctx context.Context, tx *db.Tx, app *cases.Application, events []*cases.Event) error {
+	var next int
+	err := tx.QueryRow(ctx, `INSERT INTO serial_counters (region, day, next) VALUES (?, ?, 1)
+		ON CONFLICT (region, day) DO UPDATE SET next = serial_counters.next + 1
+		RETURNING next`, app.Region, cases.SerialDay(app.SubmittedAt)).Scan(&next)
+	if err != nil {
+		return fmt.Errorf("draw serial number: %w", err)
+	}
+	serial, err := cases.FormatSerial(app.Region, app.SubmittedAt, next)
+	if err != nil {
+		return err
+	}
+	app.Serial = serial
+	args, err := appArgs(app)
+	if err != nil {
+		app.Serial = ""
+		return err
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
+	if _, err := tx.Exec(ctx, `INSERT INTO applications (`+appColumns+`) VALUES (`+marks+`)`, args...); err != nil {
+		app.Serial = ""
+		return writeError(err)
+	}
+	for _, ev := range events {
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			app.Serial = ""
+			return err
+		}
+	}
+	return nil
+}
+
+// enqueue stores notices in tx.
+func enqueue(ctx context.Context, tx *db.Tx, msgs []*notify.Message) error {
+	for _, m := range msgs {
+		if m == nil {
+			continue
+		}
+		if _, _, err := notifysql.Enqueue(ctx, tx, m); err != nil {
+			return fmt.Errorf("enqueue notice: %w", err)
+		}
+	}
+	return nil
 }
 
 // writeError maps constraint violations to domain errors.
@@ -188,7 +221,19 @@ func (s *Store) findOne(ctx context.Context, where string, arg any) (*cases.Appl
 }
 
 // UpdateApplication implements cases.Store.
-func (s *Store) UpdateApplication(ctx context.Context, app *cases.Application, ev *cases.Event) error {
+func (s *Store) UpdateApplication(ctx context.Context, app *cases.Application, ev *cases.Event, msgs ...*notify.Message) error {
+	return s.db.WithTx(ctx, func(tx *db.Tx) error {
+		if err := UpdateApplicationTx(ctx, tx, app, app.Version-1, []*cases.Event{ev}); err != nil {
+			return err
+		}
+		return enqueue(ctx, tx, msgs)
+	})
+}
+
+// UpdateApplicationTx replaces the stored application whose version is
+// fromVersion with app and appends events, in tx; errs.Conflict when the
+// stored version differs.
+func UpdateApplicationTx(ctx context.Context, tx *db.Tx, app *cases.Application, fromVersion int, events []*cases.Event) error {
 	args, err := appArgs(app)
 	if err != nil {
 		return err
@@ -198,27 +243,30 @@ func (s *Store) UpdateApplication(ctx context.Context, app *cases.Application, e
 	for _, c := range cols[2:] { // neither id nor serial change
 		sets = append(sets, strings.TrimSpace(c)+" = ?")
 	}
-	return s.db.WithTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE applications SET `+strings.Join(sets, ", ")+` WHERE id = ? AND version = ?`,
-			append(args[2:], app.ID, app.Version-1)...)
-		if err != nil {
-			return writeError(err)
+	res, err := tx.Exec(ctx, `UPDATE applications SET `+strings.Join(sets, ", ")+` WHERE id = ? AND version = ?`,
+		append(args[2:], app.ID, fromVersion)...)
+	if err != nil {
+		return writeError(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("update application: %w", err)
+	}
+	if n == 0 {
+		var v int
+		err := tx.QueryRow(ctx, `SELECT version FROM applications WHERE id = ?`, app.ID).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.E(errs.NotFound, "case.not_found", "办件不存在", "no such application")
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("update application: %w", err)
+		return errs.E(errs.Conflict, "case.stale", "办件已被他人更新，请刷新页面后重试",
+			"the application changed in the meantime; reload the page and try again")
+	}
+	for _, ev := range events {
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
 		}
-		if n == 0 {
-			var v int
-			err := tx.QueryRow(ctx, `SELECT version FROM applications WHERE id = ?`, app.ID).Scan(&v)
-			if errors.Is(err, sql.ErrNoRows) {
-				return errs.E(errs.NotFound, "case.not_found", "办件不存在", "no such application")
-			}
-			return errs.E(errs.Conflict, "case.stale", "办件已被他人更新，请刷新页面后重试",
-				"the application changed in the meantime; reload the page and try again")
-		}
-		return insertEvent(ctx, tx, ev)
-	})
+	}
+	return nil
 }
 
 func insertEvent(ctx context.Context, tx *db.Tx, ev *cases.Event) error {

@@ -35,10 +35,13 @@ var messages = web.Messages{
 	"cases.action.handover": {ZH: "转交同事", EN: "Hand over"},
 	"cases.action.ship":     {ZH: "交寄结果", EN: "Ship the result"},
 	"cases.action.track":    {ZH: "更新物流状态", EN: "Update delivery status"},
+	"cases.action.appeal":   {ZH: "申请人工复核", EN: "Ask for a manual review"},
+	"cases.action.transfer": {ZH: "移交后续办理", EN: "Hand over to the next department"},
 
-	"cases.channel.online": {ZH: "网上办理", EN: "Online"},
-	"cases.channel.window": {ZH: "窗口办理", EN: "At a service window"},
-	"cases.channel.mobile": {ZH: "掌上办理", EN: "Mobile"},
+	"cases.channel.online":   {ZH: "网上办理", EN: "Online"},
+	"cases.channel.window":   {ZH: "窗口办理", EN: "At a service window"},
+	"cases.channel.mobile":   {ZH: "掌上办理", EN: "Mobile"},
+	"cases.channel.transfer": {ZH: "部门移交", EN: "Handed over"},
 
 	"cases.rep.self":       {ZH: "本人申请", EN: "In person"},
 	"cases.rep.enterprise": {ZH: "单位申请", EN: "By the organisation"},
