@@ -269,6 +269,16 @@ func UpdateApplicationTx(ctx context.Context, tx *db.Tx, app *cases.Application,
 	return nil
 }
 
+// InsertEvents appends events to their applications' traces in tx.
+func InsertEvents(ctx context.Context, tx *db.Tx, events []*cases.Event) error {
+	for _, ev := range events {
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func insertEvent(ctx context.Context, tx *db.Tx, ev *cases.Event) error {
 	items, err := encode(ev.Items, "[]")
 	if err != nil {
