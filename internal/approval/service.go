@@ -142,7 +142,9 @@ func (s *Service) Decides(ctx context.Context, itemCode string) (bool, error) {
 }
 
 // errSignIn is returned to anonymous callers.
-func errSignIn() error { return errs.E(errs.Unauthenticated, "login.required", "请先登录", "Please sign in first.") }
+func errSignIn() error {
+	return errs.E(errs.Unauthenticated, "login.required", "请先登录", "Please sign in first.")
+}
 
 // mayAuthor returns nil when actor may write and publish the rule sets of
 // department: its department administrators and platform administrators.
