@@ -81,6 +81,9 @@ func (s *Service) AutoDecide(app *Application, d AutoDecision) ([]*Event, error)
 		app.UpdatedAt = now
 		ev := s.event(nil, app, RoleSystem, a, from, to, reason)
 		ev.ActorName, ev.Seq, ev.At, ev.Detail = SystemName, app.Version, now, d.Ref
+		if a == ActAccept {
+			ev.Detail = app.DueAt.In(chinaTime).Format("2006-01-02")
+		}
 		if a == ActReturn {
 			ev.Items = app.Corrections
 		}

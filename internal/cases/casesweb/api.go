@@ -105,7 +105,7 @@ func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request) error {
 		sub.Principal = &cases.Party{Kind: catalog.ApplicantKind(in.Principal.Kind), Name: in.Principal.Name, Number: in.Principal.Number}
 	}
 	actor := web.AccountFrom(r.Context())
-	app, err := h.Cases.Submit(r.Context(), actor, sub)
+	app, err := h.Submitter.Submit(r.Context(), actor, sub)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (h *Handlers) apiAct(w http.ResponseWriter, r *http.Request) error {
 	serial, action := r.PathValue("serial"), cases.Action(r.PathValue("action"))
 	var err error
 	if action == cases.ActResubmit {
-		_, err = h.Cases.Resubmit(r.Context(), actor, serial, cases.Amendment{Form: in.Form, Materials: jsonMaterials(in.Materials), Version: in.Version})
+		_, err = h.Submitter.Resubmit(r.Context(), actor, serial, cases.Amendment{Form: in.Form, Materials: jsonMaterials(in.Materials), Version: in.Version})
 	} else {
 		_, err = h.Cases.Act(r.Context(), actor, serial, cases.ActionInput{Action: action, Version: in.Version, Reason: in.Reason,
 			Items: in.Items, Assignee: in.Assignee, TrackingNo: in.TrackingNo, Status: cases.ShipmentStatus(in.Status)})

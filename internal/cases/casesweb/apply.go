@@ -2,6 +2,7 @@ package casesweb
 
 import (
 	"errors"
+	"html/template"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -227,7 +228,7 @@ func (h *Handlers) apply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.applyFailed(w, r, errUpload(err, h.Cases.MaxUploadBytes()))
 	}
-	app, err := h.Cases.Submit(r.Context(), actor, submission(r, it, actor, mats))
+	app, err := h.Submitter.Submit(r.Context(), actor, submission(r, it, actor, mats))
 	if err != nil {
 		return h.applyFailed(w, r, err)
 	}
@@ -252,6 +253,7 @@ type receiptData struct {
 	App      *cases.Application
 	DeptName string
 	Hall     string
+	Panel    template.HTML
 }
 
 // receiptPage shows the serial number of a submitted application.
@@ -261,5 +263,8 @@ func (h *Handlers) receiptPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := receiptData{App: v.App, DeptName: h.deptName(r, v.App.Department), Hall: h.hallNames()[v.App.Delivery.Hall]}
+	if d.Panel, err = h.panel(r, v); err != nil {
+		return err
+	}
 	return h.Renderer.Page(w, r, http.StatusOK, "cases/receipt", d)
 }

@@ -16,6 +16,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -53,8 +54,28 @@ type Deps struct {
 	Renderer *web.Renderer
 	// Cookies sets flash notices. Required.
 	Cookies *web.Cookies
+	// Submitter files submissions and corrections; defaults to Cases.
+	// Instant approval (approval.Service) decides them as they arrive.
+	Submitter Submitter
+	// Panel, if set, adds to the receipt and the application page (e.g.
+	// an instant-approval decision with its reasons).
+	Panel func(r *http.Request, v *cases.View) (template.HTML, error)
 	// Log defaults to slog.Default().
 	Log *slog.Logger
+}
+
+// Submitter files submissions and corrections.
+type Submitter interface {
+	Submit(ctx context.Context, actor *identity.Account, sub cases.Submission) (*cases.Application, error)
+	Resubmit(ctx context.Context, actor *identity.Account, serial string, c cases.Amendment) (*cases.Application, error)
+}
+
+// panel renders the extra panel of an application, if any.
+func (h *Handlers) panel(r *http.Request, v *cases.View) (template.HTML, error) {
+	if h.Panel == nil {
+		return "", nil
+	}
+	return h.Panel(r, v)
 }
 
 // Handlers serves the applications' pages and API.
@@ -69,6 +90,9 @@ func New(d Deps) (*Handlers, error) {
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()
+	}
+	if d.Submitter == nil {
+		d.Submitter = d.Cases
 	}
 	return &Handlers{Deps: d}, nil
 }

@@ -38,10 +38,13 @@ var messages = web.Messages{
 	"cases.action.appeal":   {ZH: "申请人工复核", EN: "Ask for a manual review"},
 	"cases.action.transfer": {ZH: "移交后续办理", EN: "Hand over to the next department"},
 
-	"cases.channel.online":   {ZH: "网上办理", EN: "Online"},
-	"cases.channel.window":   {ZH: "窗口办理", EN: "At a service window"},
-	"cases.channel.mobile":   {ZH: "掌上办理", EN: "Mobile"},
-	"cases.channel.transfer": {ZH: "部门移交", EN: "Handed over"},
+	"cases.channel.online":    {ZH: "网上办理", EN: "Online"},
+	"cases.channel.window":    {ZH: "窗口办理", EN: "At a service window"},
+	"cases.channel.mobile":    {ZH: "掌上办理", EN: "Mobile"},
+	"cases.channel.transfer":  {ZH: "部门移交", EN: "Handed over"},
+	"cases.timeline.transfer": {ZH: "移交办件流水号", EN: "Handed over as"},
+	"cases.timeline.auto":     {ZH: "秒批系统依据已发布的规则自动决定", EN: "Decided automatically by the published rules"},
+	"cases.origin":            {ZH: "由以下办件准予后自动移交：", EN: "Handed over after the approval of"},
 
 	"cases.rep.self":       {ZH: "本人申请", EN: "In person"},
 	"cases.rep.enterprise": {ZH: "单位申请", EN: "By the organisation"},

@@ -2,6 +2,7 @@ package casesweb
 
 import (
 	"fmt"
+	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -46,6 +47,7 @@ type caseData struct {
 	Statuses   []cases.ShipmentStatus
 	Err        error
 	Form       string // the action form Err belongs to
+	Panel      template.HTML
 }
 
 // caseData loads an application as the actor sees it.
@@ -55,6 +57,9 @@ func (h *Handlers) caseData(r *http.Request) (*caseData, error) {
 		return nil, err
 	}
 	d := &caseData{View: v, DeptName: h.deptName(r, v.App.Department), HallNames: h.hallNames(), Statuses: cases.ShipmentStatuses}
+	if d.Panel, err = h.panel(r, v); err != nil {
+		return nil, err
+	}
 	if it, err := h.Catalog.FindItem(r.Context(), v.App.ItemCode); err == nil {
 		d.Fields = it.FormFields
 	}
@@ -169,7 +174,7 @@ func (h *Handlers) correct(w http.ResponseWriter, r *http.Request) error {
 		return fail(errUpload(err, h.Cases.MaxUploadBytes()))
 	}
 	serial := cd.App.Serial
-	if _, err := h.Cases.Resubmit(r.Context(), actor, serial, cases.Amendment{Form: formValues(r), Materials: mats, Version: version(r)}); err != nil {
+	if _, err := h.Submitter.Resubmit(r.Context(), actor, serial, cases.Amendment{Form: formValues(r), Materials: mats, Version: version(r)}); err != nil {
 		return fail(err)
 	}
 	h.Cookies.SetFlash(w, "cases.flash.resubmitted")

@@ -25,6 +25,7 @@ func MaskNumber(s string) string {
 // templateFuncs are the applications pages' own template functions.
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
+		"hasPrefix":   strings.HasPrefix,
 		"stateKey":    key("cases.state."),
 		"actionKey":   key("cases.action."),
 		"channelKey":  key("cases.channel."),
