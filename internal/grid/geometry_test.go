@@ -2,6 +2,7 @@ package grid
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -21,7 +22,9 @@ func uShape() MultiPolygon {
 // deg2 converts square degrees near the equator to square metres.
 const deg2 = metresPerDegree * metresPerDegree
 
-func near(a, b, rel float64) bool { return math.Abs(a-b) <= rel*math.Max(math.Abs(a), math.Abs(b))+1e-9 }
+func near(a, b, rel float64) bool {
+	return math.Abs(a-b) <= rel*math.Max(math.Abs(a), math.Abs(b))+1e-9
+}
 
 func TestAreaAndContains(t *testing.T) {
 	t.Parallel()
@@ -152,5 +155,33 @@ func TestCut(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCutRealStreets cuts every real street boundary (concave, one with an
+// islet) at random meridians and parallels: the halves must add up to the
+// street, not overlap, and be valid polygons.
+func TestCutRealStreets(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, s := range demoGrid(t).Cells[1:11] {
+		b := s.Geometry.Bound()
+		total := s.AreaM2()
+		for range 40 {
+			axis := rng.IntN(2)
+			lo, hi := []float64{b.MinLon, b.MinLat}[axis], []float64{b.MaxLon, b.MaxLat}[axis]
+			below, above := cut(s.Geometry, axis, lo+rng.Float64()*(hi-lo))
+			if d := math.Abs(below.AreaM2() + above.AreaM2() - total); d > 1e-3 {
+				t.Fatalf("%s: halves differ from the whole by %g m²", s.Name, d)
+			}
+			if o := OverlapM2(below, above); o > 1e-3 {
+				t.Fatalf("%s: halves overlap by %g m²", s.Name, o)
+			}
+			for _, h := range []MultiPolygon{below, above} {
+				if err := checkGeometry(&Cell{Code: "h", Name: "h", Geometry: h}, Tolerance{AreaM2: 1e-3}); err != nil {
+					t.Fatalf("%s: %v", s.Name, err)
+				}
+			}
+		}
 	}
 }
