@@ -23,6 +23,9 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/appointments"
 	"github.com/pengcheng-gov/pengcheng/internal/appointments/appointmentssql"
 	"github.com/pengcheng-gov/pengcheng/internal/appointments/appointmentsweb"
+	"github.com/pengcheng-gov/pengcheng/internal/approval"
+	"github.com/pengcheng-gov/pengcheng/internal/approval/approvalsql"
+	"github.com/pengcheng-gov/pengcheng/internal/approval/approvalweb"
 	"github.com/pengcheng-gov/pengcheng/internal/cases"
 	"github.com/pengcheng-gov/pengcheng/internal/cases/casessql"
 	"github.com/pengcheng-gov/pengcheng/internal/cases/casesweb"
@@ -74,6 +77,7 @@ type App struct {
 	Appointments *appointments.Service
 	Insights     *insights.Service
 	Exchange     *exchange.Service
+	Approval     *approval.Service
 	// Now is the clock every service uses.
 	Now func() time.Time
 
@@ -149,6 +153,10 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.Exchange = exchange.NewService(exchangesql.New(a.DB), a.Now, a.Log)
+	if a.Approval, err = approval.NewService(approval.Deps{Store: approvalsql.New(a.DB), Registries: a.Exchange,
+		Catalog: a.catalogStore, Accounts: a.Identity, Cases: a.Cases, Now: a.Now, Log: a.Log}); err != nil {
+		return err
+	}
 	a.Appointments = appointments.NewService(appointmentssql.New(a.DB), a.Notify, a.Catalog, appointments.Policy{}, a.Now, a.Log)
 	return a.buildHTTP()
 }
@@ -220,7 +228,9 @@ func (a *App) buildHTTP() error {
 	if err != nil {
 		return err
 	}
-	casePages, err := casesweb.New(casesweb.Deps{Cases: a.Cases, Catalog: a.catalogStore, Files: a.Files, Renderer: srv.Renderer, Cookies: srv.Cookies, Log: a.Log})
+	decisions := approvalweb.NewPanel(a.Approval)
+	casePages, err := casesweb.New(casesweb.Deps{Cases: a.Cases, Catalog: a.catalogStore, Files: a.Files, Renderer: srv.Renderer,
+		Cookies: srv.Cookies, Submitter: approval.Submitter{S: a.Approval}, Panel: decisions.Render, Log: a.Log})
 	if err != nil {
 		return err
 	}
@@ -253,6 +263,7 @@ func (a *App) buildHTTP() error {
 	home.Routes(srv.Mux)
 	catalogPages.Routes(srv.Mux)
 	casePages.Routes(srv.Mux)
+	decisions.Routes(srv.Mux)
 	apptPages.Routes(srv.Mux)
 	a.handler = srv
 	return nil
@@ -264,7 +275,8 @@ func (a *App) Handler() http.Handler { return a.handler }
 // DemoDeps returns what the demo seed writes through.
 func (a *App) DemoDeps() demo.Deps {
 	return demo.Deps{Divisions: a.Divisions, Catalog: a.Catalog, Identity: a.Identity, Cases: a.Cases,
-		CaseStore: a.CaseStore, Appointments: a.Appointments, Exchange: a.Exchange, Now: a.Now}
+		CaseStore: a.CaseStore, Appointments: a.Appointments, Exchange: a.Exchange, Approval: a.Approval,
+		CatalogStore: a.catalogStore, Now: a.Now}
 }
 
 // Serve serves HTTP on ln until ctx ends, then stops accepting connections

@@ -189,3 +189,20 @@ func materialIDs(app *cases.Application, doc *Document) []string {
 	}
 	return out
 }
+
+// Submitter is the service as the application pages' submitter: what
+// casesweb calls to file submissions and corrections.
+type Submitter struct{ S *Service }
+
+// Submit files and, where the item has published rules, decides.
+func (s Submitter) Submit(ctx context.Context, actor *identity.Account, sub cases.Submission) (*cases.Application, error) {
+	app, _, err := s.S.Submit(ctx, actor, sub)
+	return app, err
+}
+
+// Resubmit files corrections and, where the item has published rules,
+// decides again.
+func (s Submitter) Resubmit(ctx context.Context, actor *identity.Account, serial string, c cases.Amendment) (*cases.Application, error) {
+	app, _, err := s.S.Resubmit(ctx, actor, serial, c)
+	return app, err
+}

@@ -38,6 +38,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and report the schema version", runMigrate},
 		{"catalog", "import the service catalogue: catalog import DIR", runCatalog},
 		{"exchange", "departments' registries: exchange import DATASET FILE.jsonl, exchange verify-log", runExchange},
+		{"approval", "instant approval: approval eval --service CODE --input FILE.json, approval replay DECISION_ID", runApproval},
 		{"user", "manage accounts: create, list, disable, enable, reset-password", runUser},
 		{"oidc-client", "manage OpenID Connect relying parties: add, list, remove", runOIDCClient},
 		{"config", "print the effective configuration (secrets redacted)", runConfig},

@@ -33,7 +33,7 @@ const (
 	ItemGraduate = "4403-SZRS-001"
 	// ItemHukou is the SZGA item an approved graduate's application is
 	// handed over to.
-	ItemHukou = "4403-SZGA-034"
+	ItemHukou = approval.HandoverItemCode
 	DeptSZRS  = "SZRS"
 	DeptSZGA  = "SZGA"
 )
@@ -81,7 +81,7 @@ func NewEnv(t testing.TB, d *db.DB) *Env {
 	e := &Env{Env: casestest.NewEnv(t, d)}
 	e.Identity = e.Env.Env.Service
 	log := slog.New(slog.DiscardHandler)
-	fsys, err := Catalogue(ItemGraduate, ItemHukou)
+	fsys, err := Catalogue(ItemGraduate)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,11 +98,7 @@ func NewEnv(t testing.TB, d *db.DB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srcs, err := approval.DefaultSources()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Service.EnsurePublished(ctx, ItemGraduate, srcs[ItemGraduate]); err != nil {
+	if _, err := approval.SeedDemo(ctx, e.Service, e.Catalog); err != nil {
 		t.Fatalf("publish the flagship rules: %v", err)
 	}
 	e.accounts(t)
