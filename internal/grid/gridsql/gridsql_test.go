@@ -11,6 +11,7 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/errs"
 	"github.com/pengcheng-gov/pengcheng/internal/grid"
 	"github.com/pengcheng-gov/pengcheng/internal/grid/gridsql"
+	"github.com/pengcheng-gov/pengcheng/internal/grid/gridtest"
 )
 
 func TestStore(t *testing.T) {
@@ -54,4 +55,14 @@ func TestStore(t *testing.T) {
 			t.Fatalf("orphan: err = %v, want foreign key violation", err)
 		}
 	})
+}
+
+func TestCellStore(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			t.Parallel()
+			gridtest.StoreSuite(t, func(t *testing.T) grid.CellStore { return gridsql.New(dbtest.Open(t, dialect)) })
+		})
+	}
 }
