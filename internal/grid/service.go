@@ -104,6 +104,16 @@ func (s *Service) Counts(ctx context.Context) (map[Level]int, error) {
 	return n, nil
 }
 
+// Revision returns the grid's revision in the database, which every change
+// of cells or layers increases.
+func (s *Service) Revision(ctx context.Context) (int64, error) {
+	rev, err := s.store.Revision(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("grid revision: %w", err)
+	}
+	return rev, nil
+}
+
 // Index returns the current index, building it from the database the first
 // time and after this instance's own changes. Changes made by other
 // instances are picked up by [Service.Refresh] (see [Service.Watch]).
