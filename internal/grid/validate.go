@@ -191,7 +191,7 @@ func checkGroup(parent *Cell, children []*Cell, tol Tolerance) []Problem {
 			covered += in
 			if outside := areas[i] - in; outside > tol.limit(areas[i]) {
 				out = append(out, problem(0, []string{c.Code, parent.Code}, "grid.outside_parent",
-					fmt.Sprintf("%s 有 %s 在上级 %s 之外（容差 %s）", c.Label(), m2(outside), parent.Label(), m2(tol.limit(areas[i]))),
+					fmt.Sprintf("%s有 %s 位于上级网格%s之外（容差 %s）", c.Label(), m2(outside), parent.Label(), m2(tol.limit(areas[i]))),
 					fmt.Sprintf("%s reaches %s outside its parent %s (tolerance %s)", c.labelEN(), m2EN(outside), parent.labelEN(), m2EN(tol.limit(areas[i])))))
 			}
 		}
@@ -206,7 +206,7 @@ func checkGroup(parent *Cell, children []*Cell, tol Tolerance) []Problem {
 			covered -= o
 			if lim := tol.limit(math.Min(areas[i], areas[j])); o > lim {
 				out = append(out, problem(0, []string{a.Code, b.Code}, "grid.overlap",
-					fmt.Sprintf("%s 与 %s 重叠 %s（容差 %s）", a.Label(), b.Label(), m2(o), m2(lim)),
+					fmt.Sprintf("%s与%s重叠 %s（容差 %s）", a.Label(), b.Label(), m2(o), m2(lim)),
 					fmt.Sprintf("%s and %s overlap by %s (tolerance %s)", a.labelEN(), b.labelEN(), m2EN(o), m2EN(lim))))
 			}
 		}
@@ -215,7 +215,7 @@ func checkGroup(parent *Cell, children []*Cell, tol Tolerance) []Problem {
 		pa := parent.AreaM2()
 		if gap := pa - covered; gap > tol.limit(pa) {
 			out = append(out, problem(0, []string{parent.Code}, "grid.gap",
-				fmt.Sprintf("%s 的 %d 个下级网格未覆盖其中 %s（容差 %s）", parent.Label(), len(children), m2(gap), m2(tol.limit(pa))),
+				fmt.Sprintf("%s的 %d 个下级网格未覆盖其中 %s（容差 %s）", parent.Label(), len(children), m2(gap), m2(tol.limit(pa))),
 				fmt.Sprintf("the %d cells in %s leave %s of it uncovered (tolerance %s)", len(children), parent.labelEN(), m2EN(gap), m2EN(tol.limit(pa)))))
 		}
 	}
