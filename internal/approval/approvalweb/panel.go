@@ -80,7 +80,7 @@ const panelHTML = `<section class="card decision" id="decision" data-outcome="{{
 {{- $d := .Decision}}
   <h2>{{if .EN}}Instant approval{{else}}秒批结果{{end}}</h2>
   {{- if eq (print $d.Outcome) "approve"}}
-  <div class="alert alert-success" role="status" id="outcome"><strong>{{if .EN}}Approved automatically{{else}}已通过秒批，准予办理{{end}}</strong></div>
+  <div class="alert alert-ok" role="status" id="outcome"><strong>{{if .EN}}Approved automatically{{else}}已通过秒批，准予办理{{end}}</strong></div>
   {{- else if eq (print $d.Outcome) "reject"}}
   <div class="alert alert-error" role="status" id="outcome"><strong>{{if .EN}}Not approved{{else}}未通过自动审核，不予许可{{end}}</strong></div>
   {{- else if eq (print $d.Outcome) "correction"}}

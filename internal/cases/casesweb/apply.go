@@ -88,7 +88,7 @@ func prefill(it *catalog.Item, a *identity.Account) map[string]string {
 		switch {
 		case f.Type == catalog.FieldIDNumber && a.Kind == identity.Person:
 			v[key] = a.IDNumber
-		case f.Type == catalog.FieldPhone:
+		case f.Type == catalog.FieldPhone && f.Name == "phone": // not a third party's phone (an employer's contact)
 			v[key] = a.Phone
 		case f.Name == "uscc" && a.Kind == identity.Enterprise:
 			v[key] = a.USCC
