@@ -62,9 +62,15 @@ func parseCases(raw string) ([]approval.TestCase, error) {
 // line where reading stopped.
 func casesError(raw string, dec *json.Decoder, err error) error {
 	off := dec.InputOffset()
-	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syn):
 		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
 	}
 	line := 1 + bytes.Count([]byte(raw[:min(int(off), len(raw))]), []byte("\n"))
 	return &errs.Error{Kind: errs.Invalid, Code: "approval.cases_json", Field: "cases",

@@ -41,19 +41,9 @@ type fixture struct {
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	env := approvaltest.NewEnv(t, d)
-	f := &fixture{env: env, users: map[string]*user{}}
-	for key, a := range map[string]*identity.Account{
-		"rsAdmin": env.SZRSAdmin, "rsClerk": env.SZRSCaseworker, "gaClerk": env.SZGACaseworker,
-		"gaAdmin": env.SZGAAdmin, "platform": env.PlatformAdmin, "wang": env.WangLei, "company": env.Enterprise,
-	} {
-		_, s, token, err := env.Identity.Login(ctx, a.Username, identitytest.Password, identity.Client{IP: "192.0.2.1"})
-		if err != nil {
-			t.Fatalf("log in %s: %v", key, err)
-		}
-		f.users[key] = &user{Account: a, token: token, csrf: s.CSRFToken}
-	}
+	f := &fixture{env: env}
+	f.login(t)
 	srv, err := web.NewServer(web.Options{
 		Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Sessions: env.Identity,
 		Templates: []web.TemplateSet{approvalweb.Templates()},
@@ -74,6 +64,23 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	return f
 }
 
+// login signs the accounts in (again, after the clock moved on).
+func (f *fixture) login(t *testing.T) {
+	t.Helper()
+	e := f.env
+	f.users = map[string]*user{}
+	for key, a := range map[string]*identity.Account{
+		"rsAdmin": e.SZRSAdmin, "rsClerk": e.SZRSCaseworker, "gaClerk": e.SZGACaseworker,
+		"gaAdmin": e.SZGAAdmin, "platform": e.PlatformAdmin, "wang": e.WangLei, "company": e.Enterprise,
+	} {
+		_, s, token, err := e.Identity.Login(context.Background(), a.Username, identitytest.Password, identity.Client{IP: "192.0.2.1"})
+		if err != nil {
+			t.Fatalf("log in %s: %v", key, err)
+		}
+		f.users[key] = &user{Account: a, token: token, csrf: s.CSRFToken}
+	}
+}
+
 // scenario is one request and what its response must show.
 type scenario struct {
 	name     string
@@ -86,6 +93,7 @@ type scenario struct {
 	location string   // expected Location header prefix, for redirects
 	want     []string // substrings the body must hold
 	notWant  []string
+	prepare  func(t *testing.T, f *fixture, sc *scenario)
 	check    func(t *testing.T, f *fixture, w *httptest.ResponseRecorder)
 }
 
@@ -131,6 +139,9 @@ func runScenarios(t *testing.T, f *fixture, scenarios []scenario) {
 	t.Helper()
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
+			if sc.prepare != nil {
+				sc.prepare(t, f, &sc)
+			}
 			w := f.run(t, sc)
 			if w.Code != sc.status {
 				t.Errorf("status = %d, want %d; body:\n%s", w.Code, sc.status, w.Body)

@@ -160,20 +160,8 @@ func TestAuthoringScenario(t *testing.T) {
 	})
 }
 
-// defaultCases returns the test inputs the item page starts with.
-func defaultCases(t *testing.T, f *fixture) string {
-	t.Helper()
-	w := f.run(t, scenario{path: itemPath, as: "rsClerk"})
-	body := w.Body.String()
-	start := strings.Index(body, `name="cases"`)
-	if start < 0 {
-		t.Fatalf("no test inputs on the page:\n%s", body)
-	}
-	body = body[start:]
-	open := strings.Index(body, ">")
-	end := strings.Index(body, "</textarea>")
-	return htmlUnescape(body[open+1 : end])
-}
+// defaultCases returns the test inputs the flagship's page starts with.
+func defaultCases(t *testing.T, f *fixture) string { return defaultCasesOf(t, f, itemPath, "rsClerk") }
 
 // lineOf returns the line of src that holds s.
 func lineOf(t *testing.T, src, s string) int {
@@ -183,4 +171,64 @@ func lineOf(t *testing.T, src, s string) int {
 		t.Fatalf("the source lacks %q", s)
 	}
 	return 1 + strings.Count(src[:i], "\n")
+}
+
+// TestFirstRules: an administrator of another department writes the
+// first rules of an item from the starting point the page offers, and
+// test-runs them.
+func TestFirstRules(t *testing.T) {
+	t.Parallel()
+	dbtest.ForEachDialect(t, func(t *testing.T, d *db.DB) {
+		t.Parallel()
+		f := newFixture(t, d)
+		code := approvaltest.ItemHukou
+		path := "/approval/rulesets/" + code
+		var starter string
+		runScenarios(t, f, []scenario{
+			{name: "the list opens an item by its code", path: "/approval/rulesets?item=" + strings.ToLower(code), as: "gaAdmin",
+				status: http.StatusSeeOther, location: path},
+			{name: "a code of another shape is refused", path: "/approval/rulesets?item=" + url.QueryEscape("../x"), as: "gaAdmin",
+				status: http.StatusUnprocessableEntity},
+			{name: "an item without rules offers a starting point", path: path, as: "gaAdmin", status: http.StatusOK,
+				want:    []string{"该事项还没有任何版本的规则", "保存后将成为新版本的草稿", "valid_id_number"},
+				notWant: []string{`action="` + path + `/test"`},
+				check: func(t *testing.T, f *fixture, w *httptest.ResponseRecorder) {
+					starter = textarea(t, w.Body.String(), "source")
+				}},
+			{name: "the starting point compiles and is saved as version 1", method: http.MethodPost, path: path + "/draft", as: "gaAdmin",
+				prepare: func(t *testing.T, f *fixture, sc *scenario) { sc.form = url.Values{"source": {starter}} },
+				status:  http.StatusSeeOther, location: path, check: func(t *testing.T, f *fixture, w *httptest.ResponseRecorder) {
+					list, err := f.env.Store.ListRuleSets(context.Background(), code)
+					if err != nil || len(list) != 1 || list[0].Status != approval.Draft || list[0].Source != starter {
+						t.Errorf("versions %+v, %v; want the starter as a draft", list, err)
+					}
+				}},
+			{name: "it is now in the department's list", path: "/approval/rulesets", as: "gaClerk", status: http.StatusOK,
+				want: []string{code, "草稿", "尚未发布"}, notWant: []string{item}},
+			{name: "the draft is test-run with the example input", method: http.MethodPost, path: path + "/test", as: "gaAdmin",
+				prepare: func(t *testing.T, f *fixture, sc *scenario) {
+					sc.form = url.Values{"version": {"1"}, "cases": {defaultCasesOf(t, f, path, "gaAdmin")}}
+				}, status: http.StatusOK,
+				want: []string{"第 1 版：1 个测试输入，1 个符合预期", "未设预期", `data-outcome="`}},
+		})
+	})
+}
+
+// textarea returns the content of the named textarea of a page.
+func textarea(t *testing.T, body, name string) string {
+	t.Helper()
+	start := strings.Index(body, `name="`+name+`"`)
+	if start < 0 {
+		t.Fatalf("no textarea %s on the page:\n%s", name, body)
+	}
+	body = body[start:]
+	open := strings.Index(body, ">")
+	end := strings.Index(body, "</textarea>")
+	return strings.TrimPrefix(htmlUnescape(body[open+1:end]), "\n")
+}
+
+// defaultCasesOf returns the test inputs a page starts with.
+func defaultCasesOf(t *testing.T, f *fixture, path, as string) string {
+	t.Helper()
+	return textarea(t, f.run(t, scenario{path: path, as: as}).Body.String(), "cases")
 }

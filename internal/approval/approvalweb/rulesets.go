@@ -239,20 +239,15 @@ func (h *Handlers) versionPage(w http.ResponseWriter, r *http.Request) error {
 var caseFiles embed.FS
 
 // defaultCases returns the test cases the form starts with: the item's
-// examples, else one input to adapt.
+// examples (testcases/CODE.json), else one input to adapt.
 func defaultCases(itemCode string) string {
-	if b, err := caseFiles.ReadFile("testcases/" + itemCode + ".json"); err == nil {
-		return string(b)
-	}
-	b, err := caseFiles.ReadFile("testcases/4403-SZRS-001.json")
+	b, err := caseFiles.ReadFile("testcases/" + itemCode + ".json")
 	if err != nil {
-		panic(err) // embedded above
+		if b, err = caseFiles.ReadFile("testcases/example.json"); err != nil {
+			panic(err) // embedded above
+		}
 	}
-	s := string(b)
-	if i := strings.Index(s, "}},"); i >= 0 {
-		s = s[:i] + "}}\n]\n"
-	}
-	return s
+	return string(b)
 }
 
 // starter is the source offered for an item without rules.
