@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,11 +58,7 @@ func TestDemoGrid(t *testing.T) {
 }
 
 func rebuild(t *testing.T) *DemoGrid {
-	src, err := os.ReadFile("../demo/data/baoan.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := BuildDemo(src)
+	g, err := BuildDemo(demoSourceBytes(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,14 +7,26 @@ import (
 	"testing"
 )
 
+// demoSourcePath is the embedded demo data of the demo package.
+const demoSourcePath = "../demo/data/baoan.geojson"
+
 // demoOnce builds the demo grid once per test binary.
 var demoOnce = sync.OnceValues(func() (*DemoGrid, error) {
-	src, err := os.ReadFile("../demo/data/baoan.geojson")
+	src, err := os.ReadFile(demoSourcePath)
 	if err != nil {
 		return nil, err
 	}
 	return BuildDemo(src)
 })
+
+func demoSourceBytes(t testing.TB) []byte {
+	t.Helper()
+	b, err := os.ReadFile(demoSourcePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
 
 func demoGrid(t testing.TB) *DemoGrid {
 	t.Helper()
