@@ -63,6 +63,16 @@ func templateFuncs() template.FuncMap {
 		"ms": func(us int64) string { return strconv.FormatFloat(float64(us)/1000, 'f', 1, 64) },
 		// mask hides the middle of an identity number or credit code.
 		"mask": mask,
+		// notPassed returns the rules that did not pass.
+		"notPassed": func(rules []approval.RuleResult) []approval.RuleResult {
+			var out []approval.RuleResult
+			for _, r := range rules {
+				if r.Result != approval.Pass {
+					out = append(out, r)
+				}
+			}
+			return out
+		},
 		// tested reports whether a draft has been test-run since it last
 		// changed.
 		"tested": tested,
