@@ -49,7 +49,7 @@ func TestDecisionPage(t *testing.T) {
 		path := "/approval/decisions/" + dec.ID
 		runScenarios(t, f, []scenario{
 			{name: "the caseworker sees the decision", path: path, as: "rsClerk", status: http.StatusOK,
-				want: []string{"秒批决定", "准予", dec.Serial, "第 1 版", "身份核验", "户籍地区划代码 420106", "population",
+				want: []string{"秒批决定", "准予", `href="/applications/` + dec.Serial + `"`, "第 1 版", "身份核验", "户籍地区划代码 420106", "population",
 					"420106********3452", "education", "individual", "重放此决定"}},
 			{name: "in English", path: path + "?lang=en", as: "rsClerk", status: http.StatusOK,
 				want: []string{"Instant decision", "Approve", "Replay this decision"}},
