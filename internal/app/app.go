@@ -199,7 +199,7 @@ func (a *App) buildHTTP() error {
 		Ready:    []web.Pinger{a.DB},
 		Templates: []web.TemplateSet{identityweb.Templates(), ssoweb.Templates(), catalogweb.Templates(),
 			casesweb.Templates(), appointmentsweb.Templates(), insightsweb.Templates(), portalweb.Templates(),
-			notifyweb.Templates(), exchangeweb.Templates()},
+			notifyweb.Templates(), exchangeweb.Templates(), approvalweb.Templates()},
 		SecureCookies: a.Config.SecureCookies,
 		DefaultLang:   a.Config.Lang,
 		CSRFExempt:    ssoweb.CSRFExempt(),
@@ -264,6 +264,11 @@ func (a *App) buildHTTP() error {
 	catalogPages.Routes(srv.Mux)
 	casePages.Routes(srv.Mux)
 	decisions.Routes(srv.Mux)
+	rules, err := approvalweb.New(approvalweb.Deps{Service: a.Approval, Renderer: srv.Renderer, Cookies: srv.Cookies, Log: a.Log})
+	if err != nil {
+		return err
+	}
+	rules.Routes(srv.Mux)
 	apptPages.Routes(srv.Mux)
 	a.handler = srv
 	return nil

@@ -162,18 +162,27 @@ func (s *Service) TestRun(ctx context.Context, actor *identity.Account, itemCode
 	}
 	out := make([]TestResult, len(tcs))
 	passed := 0
+	who := "命令行"
+	if actor != nil {
+		who = actor.DisplayName
+	}
 	for i, tc := range tcs {
 		if err := tc.Input.Check(); err != nil {
 			return nil, fmt.Errorf("test case %d: %w", i+1, err)
 		}
-		ev := s.run(ctx, it, rs.Version, prg, &tc.Input, "试运行："+actor.DisplayName)
+		ev := s.run(ctx, it, rs.Version, prg, &tc.Input, "试运行："+who)
 		out[i] = TestResult{Case: tc, Evaluation: ev, OK: tc.Want == "" || tc.Want == ev.Outcome}
 		if out[i].OK {
 			passed++
 		}
 	}
 	if rs.Status == Draft {
-		rs.TestedAt = s.now()
+		// Only a run in which every expectation held clears the draft
+		// for publishing.
+		rs.TestedAt = time.Time{}
+		if passed == len(tcs) {
+			rs.TestedAt = s.now()
+		}
 		rs.TestSummary = fmt.Sprintf("%d 个测试输入，%d 个符合预期", len(tcs), passed)
 		if err := s.d.Store.UpdateDraft(ctx, rs); err != nil {
 			return nil, fmt.Errorf("record the test run: %w", err)
@@ -202,8 +211,8 @@ func (s *Service) Publish(ctx context.Context, actor *identity.Account, itemCode
 			fmt.Sprintf("version %d is not a draft", version))
 	}
 	if rs.TestedAt.IsZero() || rs.TestedAt.Before(rs.UpdatedAt) {
-		return nil, errs.E(errs.Conflict, "approval.untested", "发布前请先试运行当前草稿",
-			"test-run the current draft before publishing it")
+		return nil, errs.E(errs.Conflict, "approval.untested", "发布前请先试运行当前草稿，且每个测试输入都须符合预期",
+			"test-run the current draft, with every test input getting its expected outcome, before publishing it")
 	}
 	if _, err := s.Compile([]byte(rs.Source)); err != nil {
 		return nil, err

@@ -108,8 +108,14 @@ func checkFlagship(t *testing.T, svc *catalog.Service) {
 	if len(it.Themes) == 0 || it.Themes[0] != "GRAD_HUKOU" || it.Version != 1 {
 		t.Errorf("flagship themes %v version %d; want GRAD_HUKOU first, version 1", it.Themes, it.Version)
 	}
-	if len(it.FormFields) == 0 || it.FormFields[0].Name != "applicant_kind" {
-		t.Errorf("flagship form = %+v; want the default form for persons and enterprises", it.FormFields)
+	// The shipped form asks for what instant approval reads (the input
+	// of internal/approval): the channel, the graduate and the diplomas.
+	var names []string
+	for _, f := range it.FormFields {
+		names = append(names, f.Name)
+	}
+	if got := strings.Join(names, ","); got != "channel,name,id_number,phone,certificate_no,degree_certificate_no,verification_code,employer_uscc,employer_phone" {
+		t.Errorf("flagship form fields = %s", got)
 	}
 }
 

@@ -39,6 +39,7 @@ func commands() []command {
 		{"catalog", "import the service catalogue: catalog import DIR", runCatalog},
 		{"exchange", "departments' registries: exchange import DATASET FILE.jsonl, exchange verify-log", runExchange},
 		{"approval", "instant approval: approval eval --service CODE --input FILE.json, approval replay DECISION_ID", runApproval},
+		{"loadgen", "load generator against a running server: loadgen graduates --count N --dir DIR, loadgen approval --url URL --rate R", runLoadgen},
 		{"user", "manage accounts: create, list, disable, enable, reset-password", runUser},
 		{"oidc-client", "manage OpenID Connect relying parties: add, list, remove", runOIDCClient},
 		{"config", "print the effective configuration (secrets redacted)", runConfig},

@@ -55,6 +55,9 @@ type DB struct {
 	read    *sql.DB
 	dsn     string
 	rebinds sync.Map // query → rebound query (PostgreSQL only)
+	// stmts caches prepared statements on SQLite, where parsing a
+	// statement costs more than running it (see stmtcache.go).
+	stmts *stmtCache
 }
 
 // Open opens the database named by dsn: "sqlite:PATH" (the file and its
@@ -100,7 +103,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.NumCPU())
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{dialect: SQLite, write: w, read: r, dsn: "sqlite:" + path}, nil
+	return &DB{dialect: SQLite, write: w, read: r, dsn: "sqlite:" + path, stmts: newStmtCache(w, r)}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -122,6 +125,7 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.stmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -136,16 +140,25 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Exec runs a statement on the writer.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := db.stmts.writer(ctx, query, true); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return db.write.ExecContext(ctx, db.rebind(query), args...)
 }
 
 // Query runs a query on the read pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.stmts.reader(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.read.QueryContext(ctx, db.rebind(query), args...)
 }
 
 // QueryRow runs a query that returns at most one row on the read pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.stmts.reader(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.read.QueryRowContext(ctx, db.rebind(query), args...)
 }
 
@@ -160,16 +173,25 @@ func (tx *Tx) Dialect() Dialect { return tx.db.dialect }
 
 // Exec runs a statement in the transaction.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := tx.db.stmts.writer(ctx, query, false); st != nil {
+		return tx.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
 	return tx.tx.ExecContext(ctx, tx.db.rebind(query), args...)
 }
 
 // Query runs a query in the transaction.
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := tx.db.stmts.writer(ctx, query, false); st != nil {
+		return tx.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
 	return tx.tx.QueryContext(ctx, tx.db.rebind(query), args...)
 }
 
 // QueryRow runs a single-row query in the transaction.
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := tx.db.stmts.writer(ctx, query, false); st != nil {
+		return tx.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
 	return tx.tx.QueryRowContext(ctx, tx.db.rebind(query), args...)
 }
 
@@ -189,6 +211,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.stmts.preparePending(ctx)
 	return nil
 }
 

@@ -40,6 +40,7 @@ type panelData struct {
 	Decision *approval.Decision
 	Count    int
 	Appeal   bool // the applicant may appeal now
+	Staff    bool // the viewer is the department's staff: link the decision's record
 	CSRF     string
 	EN       bool
 }
@@ -57,6 +58,7 @@ func (p *Panel) Render(r *http.Request, v *cases.View) (template.HTML, error) {
 	d := panelData{App: v.App, Decision: list[len(list)-1], Count: len(list), CSRF: web.CSRFToken(r.Context()),
 		EN: web.LangFrom(r.Context()) == "en"}
 	d.Appeal = d.Decision.Outcome == approval.Reject && v.App.State == cases.Rejected && v.Role == cases.RoleApplicant
+	d.Staff = v.Role == cases.RoleCaseworker
 	var b bytes.Buffer
 	if err := p.tpl.Execute(&b, d); err != nil {
 		return "", fmt.Errorf("render the decision panel: %w", err)
@@ -96,7 +98,8 @@ const panelHTML = `<section class="card decision" id="decision" data-outcome="{{
     </li>
   {{- end}}
   </ol>
-  <p class="muted small">{{if .EN}}Decided by version {{$d.RuleSetVersion}} of the published rules in {{ms $d.TotalMicros}} ms, reading the shared registries; every read is in{{else}}依据已发布的第 {{$d.RuleSetVersion}} 版规则，用时 {{ms $d.TotalMicros}} 毫秒，核验了部门共享数据；每次读取都记录在{{end}} <a href="/my/data-use">{{if .EN}}my data use records{{else}}我的数据使用记录{{end}}</a>{{if gt .Count 1}}{{if .EN}}; decided {{.Count}} times{{else}}；共决定 {{.Count}} 次{{end}}{{end}}.</p>
+  <p class="muted small">{{if .EN}}Decided by version {{$d.RuleSetVersion}} of the published rules in {{ms $d.TotalMicros}} ms, reading the shared registries; every read is in{{else}}依据已发布的第 {{$d.RuleSetVersion}} 版规则，用时 {{ms $d.TotalMicros}} 毫秒，核验了部门共享数据；每次读取都记录在{{end}} <a href="/my/data-use">{{if .EN}}my data use records{{else}}我的数据使用记录{{end}}</a>{{if gt .Count 1}}{{if .EN}}; decided {{.Count}} times{{else}}；共决定 {{.Count}} 次{{end}}{{end}}.
+  {{- if .Staff}} <a href="/approval/decisions/{{$d.ID}}">{{if .EN}}Decision record and replay{{else}}决定记录与重放{{end}}</a>{{end}}</p>
   {{- if .Appeal}}
   <form method="post" action="/applications/{{.App.Serial}}/appeal" class="stack">
     <input type="hidden" name="_csrf" value="{{.CSRF}}">
