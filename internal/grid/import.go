@@ -391,9 +391,10 @@ func checkGroups(state map[string]*Cell, cells []*Cell, parents map[string]bool,
 	return probs
 }
 
-// sameCell reports whether an import of c would change nothing in o.
+// sameCell reports whether an import of c would change nothing in o. The
+// source is not compared: an unchanged cell keeps the source it came from.
 func sameCell(o, c *Cell) bool {
-	if o.Name != c.Name || o.Level != c.Level || o.Parent != c.Parent || o.Synthetic != c.Synthetic || o.Source != c.Source ||
+	if o.Name != c.Name || o.Level != c.Level || o.Parent != c.Parent || o.Synthetic != c.Synthetic ||
 		len(o.Geometry) != len(c.Geometry) {
 		return false
 	}

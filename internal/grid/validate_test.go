@@ -131,6 +131,7 @@ func TestPlanImportCounts(t *testing.T) {
 	t.Parallel()
 	stored := smallGrid()
 	cells := smallGrid()
+	cells[0].Source = "another file" // the source alone changes nothing
 	cells[4].Name = "东社区（改名）"
 	cells = append(cells[:3], cells[4]) // drop C1 …
 	cells = append(cells, &Cell{Code: "C1x", Name: "新西社区", Level: Community, Parent: "S1", Geometry: stored[3].Geometry})
