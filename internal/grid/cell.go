@@ -137,7 +137,8 @@ func validName(s string) bool {
 }
 
 // Layer is a specialised grid (专业网格): police beats, fire districts,
-// safety-production zones. Its zones are unions of micro-grids.
+// safety-production zones. Its zones are unions of cells, usually
+// micro-grids.
 type Layer struct {
 	Code      string // police, fire, safety …
 	Name      string // 警务网格
@@ -153,7 +154,7 @@ type Zone struct {
 	Synthetic bool
 }
 
-// Assignment puts a cell of the finest level into a zone of a layer.
+// Assignment puts a cell (and so its descendants) into a zone of a layer.
 type Assignment struct {
 	Layer string
 	Cell  string

@@ -3,6 +3,7 @@ package grid
 import (
 	"math"
 	"slices"
+	"strings"
 )
 
 // Index is an immutable in-memory snapshot of the grid that answers
@@ -26,7 +27,8 @@ type Index struct {
 	byCode   map[string]int
 	children map[string][]*Cell
 	chains   [][]*Cell   // per cell: top level first, the cell last
-	zones    [][]ZoneRef // per cell of the finest level: its zones
+	zones    [][]ZoneRef // per cell: its zones, its own or its ancestors'
+	zoneSize map[[2]string]int
 	tiers    []*tier     // per level, finest first
 	layers   []*Layer
 	zoneList map[string][]*Zone
@@ -44,8 +46,9 @@ type Location struct {
 	// to the finest level that has one; empty when the point is outside
 	// the grid. It is shared: do not modify it.
 	Chain []*Cell
-	// Zones are the specialised zones of the finest cell, one per layer
-	// that covers it, by layer code. Shared: do not modify.
+	// Zones are the specialised zones at the point, one per layer that
+	// covers it, by layer code: for each layer, the zone of the deepest
+	// cell of the chain assigned to one. Shared: do not modify.
 	Zones []ZoneRef
 }
 
@@ -99,7 +102,7 @@ func NewIndex(revision int64, levels Levels, cells []*Cell, layers []*Layer, zon
 	})
 	ix := &Index{revision: revision, levels: levels, cells: cells, byCode: make(map[string]int, len(cells)),
 		children: map[string][]*Cell{}, chains: make([][]*Cell, len(cells)), zones: make([][]ZoneRef, len(cells)),
-		layers: layers, zoneList: map[string][]*Zone{}}
+		layers: layers, zoneList: map[string][]*Zone{}, zoneSize: map[[2]string]int{}}
 	for i, c := range cells {
 		ix.byCode[c.Code] = i
 		ix.children[c.Parent] = append(ix.children[c.Parent], c)
@@ -136,6 +139,8 @@ func (ix *Index) chain(i int) []*Cell {
 	return up
 }
 
+// linkZones gives every cell its zones: per layer, the zone of the
+// deepest cell of its chain that is assigned one.
 func (ix *Index) linkZones(zones []*Zone, as []Assignment) {
 	layer := map[string]*Layer{}
 	for _, l := range ix.layers {
@@ -146,23 +151,32 @@ func (ix *Index) linkZones(zones []*Zone, as []Assignment) {
 		zone[[2]string{z.Layer, z.Code}] = z
 		ix.zoneList[z.Layer] = append(ix.zoneList[z.Layer], z)
 	}
+	own := map[int][]ZoneRef{}
 	for _, a := range as {
 		i, ok := ix.byCode[a.Cell]
 		l, z := layer[a.Layer], zone[[2]string{a.Layer, a.Zone}]
 		if ok && l != nil && z != nil {
-			ix.zones[i] = append(ix.zones[i], ZoneRef{Layer: l, Zone: z})
+			own[i] = append(own[i], ZoneRef{Layer: l, Zone: z})
+			ix.zoneSize[[2]string{a.Layer, a.Zone}]++
 		}
 	}
-	for i := range ix.zones {
-		slices.SortFunc(ix.zones[i], func(a, b ZoneRef) int {
-			if a.Layer.Code < b.Layer.Code {
-				return -1
+	if len(own) == 0 {
+		return
+	}
+	for i := range ix.cells {
+		var refs []ZoneRef
+		for _, c := range ix.chains[i] {
+			for _, r := range own[ix.byCode[c.Code]] {
+				k := slices.IndexFunc(refs, func(x ZoneRef) bool { return x.Layer == r.Layer })
+				if k >= 0 {
+					refs[k] = r
+				} else {
+					refs = append(refs, r)
+				}
 			}
-			if a.Layer.Code > b.Layer.Code {
-				return 1
-			}
-			return 0
-		})
+		}
+		slices.SortFunc(refs, func(a, b ZoneRef) int { return strings.Compare(a.Layer.Code, b.Layer.Code) })
+		ix.zones[i] = refs
 	}
 }
 
@@ -225,8 +239,11 @@ func (ix *Index) Layers() []*Layer { return ix.layers }
 // Zones returns the zones of layer by code.
 func (ix *Index) Zones(layer string) []*Zone { return ix.zoneList[layer] }
 
-// ZonesOf returns the zones of the cell with code (a cell of the finest
-// level). Shared: do not modify.
+// ZoneSize returns how many cells are assigned to the zone directly.
+func (ix *Index) ZoneSize(layer, zone string) int { return ix.zoneSize[[2]string{layer, zone}] }
+
+// ZonesOf returns the zones of the cell with code, its own or inherited
+// from its ancestors, by layer. Shared: do not modify.
 func (ix *Index) ZonesOf(code string) []ZoneRef {
 	if i, ok := ix.byCode[code]; ok {
 		return ix.zones[i]

@@ -9,25 +9,21 @@ import (
 )
 
 // SetLayer creates or replaces a specialised layer with its zones and the
-// assignment of cells of the finest level to them. Every zone must be
-// used, every cell named must exist at the finest level, and a cell may be
-// in one zone of the layer only; otherwise nothing changes and the error
+// assignment of cells to them (usually micro-grids; a cell's descendants
+// inherit its zone). Every zone must be used, every cell named must exist,
+// and a cell may be in one zone of the layer only, neither twice nor as
+// well as one of its ancestors; otherwise nothing changes and the error
 // names what is wrong.
 func (s *Service) SetLayer(ctx context.Context, layer *Layer, zones []*Zone, as []Assignment) error {
 	if !validCode(layer.Code) || !validName(layer.Name) || !validName(layer.NameEN) {
 		return errs.E(errs.Invalid, "grid.layer.invalid", "专业网格图层需要编码、中文名称和英文名称",
 			"a layer needs a code, a Chinese name and an English name")
 	}
-	ls, err := s.Levels(ctx)
-	if err != nil {
-		return err
-	}
-	finest := ls.Finest().Name
 	ix, err := s.Index(ctx)
 	if err != nil {
 		return err
 	}
-	if err := checkLayer(layer, zones, as, ix, finest); err != nil {
+	if err := checkLayer(layer, zones, as, ix); err != nil {
 		return err
 	}
 	if _, err := s.store.ReplaceLayer(ctx, layer, zones, as); err != nil {
@@ -38,7 +34,7 @@ func (s *Service) SetLayer(ctx context.Context, layer *Layer, zones []*Zone, as 
 	return nil
 }
 
-func checkLayer(layer *Layer, zones []*Zone, as []Assignment, ix *Index, finest Level) error {
+func checkLayer(layer *Layer, zones []*Zone, as []Assignment, ix *Index) error {
 	bad := func(code, zh, en string) error {
 		return errs.E(errs.Invalid, code, "图层 "+layer.Code+"："+zh, "layer "+layer.Code+": "+en)
 	}
@@ -65,14 +61,20 @@ func checkLayer(layer *Layer, zones []*Zone, as []Assignment, ix *Index, finest 
 				fmt.Sprintf("cell %s is assigned to the unknown zone %.32q", a.Cell, a.Zone))
 		case c == nil:
 			return bad("grid.assignment.cell", fmt.Sprintf("网格 %.32q 不存在", a.Cell), fmt.Sprintf("there is no cell %.32q", a.Cell))
-		case c.Level != finest:
-			return bad("grid.assignment.level", fmt.Sprintf("%s 不是最细一级（%s）的网格", c.Label(), finest),
-				fmt.Sprintf("%s is not a cell of the finest level (%s)", c.labelEN(), finest))
 		case seen[a.Cell]:
 			return bad("grid.assignment.twice", fmt.Sprintf("%s 被分配了两次", c.Label()), fmt.Sprintf("%s is assigned twice", c.labelEN()))
 		}
 		seen[a.Cell] = true
 		used[a.Zone] = n + 1
+	}
+	for _, a := range as {
+		for _, up := range ix.Chain(a.Cell) {
+			if up.Code != a.Cell && seen[up.Code] {
+				c := ix.Cell(a.Cell)
+				return bad("grid.assignment.nested", fmt.Sprintf("%s 与其上级 %s 都被分配了区域", c.Label(), up.Label()),
+					fmt.Sprintf("both %s and its ancestor %s are assigned a zone", c.labelEN(), up.labelEN()))
+			}
+		}
 	}
 	for _, z := range zones {
 		if used[z.Code] == 0 {

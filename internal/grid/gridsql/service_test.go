@@ -214,3 +214,81 @@ func shift(f map[string]any, d float64) {
 	}
 	walk(f["geometry"].(map[string]any)["coordinates"])
 }
+
+// TestAddedLevel adds a level below the micro-grids, imports two buildings
+// that split one micro-grid, and locates down to them.
+func TestAddedLevel(t *testing.T) {
+	t.Parallel()
+	dbtest.ForEachDialect(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		svc := newService(d)
+		if _, err := grid.SeedDemo(ctx, svc, demoSource(t)); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.AddLevel(ctx, "building", "楼栋", "building"); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.AddLevel(ctx, "building", "楼栋", "building"); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("adding the level twice: err = %v, want Conflict", err)
+		}
+		m, err := svc.Cell(ctx, "440306017001034")
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := grid.Partition(m.Geometry, []float64{1, 1})
+		buildings := []*grid.Cell{
+			{Code: "440306017001034-1", Name: "一号楼", Level: "building", Parent: m.Code, Geometry: parts[0]},
+			{Code: "440306017001034-2", Name: "二号楼", Level: "building", Parent: m.Code, Geometry: parts[1]},
+		}
+		if _, err := svc.ImportCells(ctx, buildings, grid.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		ix, err := svc.Index(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := parts[1].Centroid()
+		loc := ix.Locate(p)
+		if !parts[1].Contains(p) {
+			t.Skip("the half's centroid lies outside it")
+		}
+		// The building inherits its micro-grid's zones.
+		if len(loc.Chain) != 5 || loc.Cell().Code != "440306017001034-2" || loc.At(grid.Microgrid).Code != m.Code ||
+			len(loc.Zones) != 3 || loc.Zone("police") != ix.ZonesOf(m.Code)[1].Zone {
+			t.Fatalf("chain %v, zones %v", loc.Chain, loc.Zones)
+		}
+		// A layer may not put a cell and its ancestor in zones.
+		layer := &grid.Layer{Code: "hygiene", Name: "卫生网格", NameEN: "hygiene zones"}
+		zones := []*grid.Zone{{Layer: "hygiene", Code: "H1", Name: "一区"}}
+		err = svc.SetLayer(ctx, layer, zones, []grid.Assignment{{Layer: "hygiene", Cell: m.Code, Zone: "H1"}, {Layer: "hygiene", Cell: buildings[0].Code, Zone: "H1"}})
+		if !errs.Is(err, errs.Invalid) || errs.As(err).Code != "grid.assignment.nested" || !strings.Contains(err.Error(), "一号楼") {
+			t.Fatalf("nested assignment: err = %v", err)
+		}
+		if err := svc.SetLayer(ctx, layer, zones, []grid.Assignment{{Layer: "hygiene", Cell: "440306017001", Zone: "H1"}}); err != nil {
+			t.Fatal(err)
+		}
+		if ix, _ = svc.Index(ctx); ix.Locate(p).Zone("hygiene") == nil || ix.ZoneSize("hygiene", "H1") != 1 {
+			t.Fatalf("a community's zone is not inherited by its buildings")
+		}
+		// A point elsewhere (in 石岩街道) still ends at its micro-grid,
+		// with its zones.
+		found := false
+		for _, c := range ix.Cells(grid.Microgrid, "440306026001") {
+			if q := c.Geometry.Centroid(); c.Geometry.Contains(q) {
+				if loc := ix.Locate(q); len(loc.Chain) != 4 || loc.Cell() != c || len(loc.Zones) != 3 {
+					t.Fatalf("elsewhere: chain %v, zones %v", loc.Chain, loc.Zones)
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Fatal("no micro-grid of 440306026001 contains its centroid")
+		}
+		wrong := []*grid.Cell{{Code: "B9", Name: "错层楼", Level: "building", Parent: "440306017001", Geometry: parts[0]}}
+		rep, err := svc.ImportCells(ctx, wrong, grid.ImportOptions{})
+		if !errs.Is(err, errs.Invalid) || rep.Problems[0].Err.Code != "grid.import.parent_level" {
+			t.Fatalf("a building in a community: %v %v", err, rep.Problems)
+		}
+	})
+}

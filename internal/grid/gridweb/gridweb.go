@@ -150,23 +150,17 @@ type apiLayer struct {
 }
 
 // layers lists the specialised layers with their zones and how many cells
-// of the finest level each zone has.
+// (micro-grids, in the demo) each zone is made of.
 func (h *Handlers) layers(w http.ResponseWriter, r *http.Request) error {
 	ix, err := h.Service.Index(r.Context())
 	if err != nil {
 		return err
 	}
-	count := map[[2]string]int{}
-	for _, c := range ix.Cells(ix.Levels().Finest().Name, "") {
-		for _, z := range ix.ZonesOf(c.Code) {
-			count[[2]string{z.Layer.Code, z.Zone.Code}]++
-		}
-	}
 	out := []apiLayer{}
 	for _, l := range ix.Layers() {
 		al := apiLayer{Code: l.Code, Name: l.Name, NameEN: l.NameEN, Synthetic: l.Synthetic, Zones: []apiZone{}}
 		for _, z := range ix.Zones(l.Code) {
-			al.Zones = append(al.Zones, apiZone{Code: z.Code, Name: z.Name, Synthetic: z.Synthetic, Cells: count[[2]string{l.Code, z.Code}]})
+			al.Zones = append(al.Zones, apiZone{Code: z.Code, Name: z.Name, Synthetic: z.Synthetic, Cells: ix.ZoneSize(l.Code, z.Code)})
 		}
 		out = append(out, al)
 	}
