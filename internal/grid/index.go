@@ -29,7 +29,7 @@ type Index struct {
 	chains   [][]*Cell   // per cell: top level first, the cell last
 	zones    [][]ZoneRef // per cell: its zones, its own or its ancestors'
 	zoneSize map[[2]string]int
-	tiers    []*tier     // per level, finest first
+	tiers    []*tier // per level, finest first
 	layers   []*Layer
 	zoneList map[string][]*Zone
 }
