@@ -161,9 +161,5 @@ func Dissolve(parts []MultiPolygon) MultiPolygon {
 			rings = append(rings, append(ring, start))
 		}
 	}
-	var out MultiPolygon
-	for _, p := range assemble(rings) {
-		out = append(out, p)
-	}
-	return out
+	return MultiPolygon(assemble(rings))
 }

@@ -90,11 +90,8 @@ func TestDemoSeed(t *testing.T) {
 		if _, err := svc.ImportCells(ctx, append([]*grid.Cell{&renamed}, ix.Cells(grid.Microgrid, "440306017001")[1:]...), grid.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if got := other.Index; true {
-			ix2, _ := got(ctx)
-			if ix2.Cell(m.Code).Name != m.Name {
-				t.Fatalf("the other instance changed before refreshing")
-			}
+		if ix2, _ := other.Index(ctx); ix2.Cell(m.Code).Name != m.Name {
+			t.Fatalf("the other instance changed before refreshing")
 		}
 		if err := other.Refresh(ctx); err != nil {
 			t.Fatal(err)
