@@ -82,6 +82,8 @@ type App struct {
 	Now func() time.Time
 
 	catalogStore *catalogsql.Store
+	// catalogReads caches the items and departments that applications read.
+	catalogReads *catalog.ReadCache
 	smsc         *smpp.Channel // nil without an SMS centre
 	registry     *prometheus.Registry
 	handler      http.Handler
@@ -134,6 +136,8 @@ func (a *App) build(ctx context.Context) error {
 
 	a.catalogStore = catalogsql.New(a.DB)
 	a.Catalog = catalog.NewService(a.catalogStore, a.Now, a.Log)
+	a.catalogReads = catalog.NewReadCache(a.catalogStore, 2*time.Second)
+	a.Catalog.OnChange(a.catalogReads.Invalidate)
 	if a.Search, err = catalogsearch.New(a.Catalog, a.Log); err != nil {
 		return err
 	}
@@ -143,7 +147,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.CaseStore = casessql.New(a.DB)
 	a.Cases, err = cases.NewService(cases.Deps{
-		Store: a.CaseStore, Catalog: a.catalogStore, Accounts: a.Identity, Files: a.Files, Notifier: a.Notify,
+		Store: a.CaseStore, Catalog: a.catalogReads, Accounts: a.Identity, Files: a.Files, Notifier: a.Notify,
 		Throttle: identityStore, MaxUploadBytes: a.Config.MaxUploadBytes, Now: a.Now, Log: a.Log,
 	})
 	if err != nil {
@@ -154,7 +158,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.Exchange = exchange.NewService(exchangesql.New(a.DB), a.Now, a.Log)
 	if a.Approval, err = approval.NewService(approval.Deps{Store: approvalsql.New(a.DB), Registries: a.Exchange,
-		Catalog: a.catalogStore, Accounts: a.Identity, Cases: a.Cases, Now: a.Now, Log: a.Log}); err != nil {
+		Catalog: a.catalogReads, Accounts: a.Identity, Cases: a.Cases, Now: a.Now, Log: a.Log}); err != nil {
 		return err
 	}
 	a.Appointments = appointments.NewService(appointmentssql.New(a.DB), a.Notify, a.Catalog, appointments.Policy{}, a.Now, a.Log)
@@ -229,7 +233,7 @@ func (a *App) buildHTTP() error {
 		return err
 	}
 	decisions := approvalweb.NewPanel(a.Approval)
-	casePages, err := casesweb.New(casesweb.Deps{Cases: a.Cases, Catalog: a.catalogStore, Files: a.Files, Renderer: srv.Renderer,
+	casePages, err := casesweb.New(casesweb.Deps{Cases: a.Cases, Catalog: a.catalogReads, Files: a.Files, Renderer: srv.Renderer,
 		Cookies: srv.Cookies, Submitter: approval.Submitter{S: a.Approval}, Panel: decisions.Render, Log: a.Log})
 	if err != nil {
 		return err
