@@ -42,6 +42,7 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/files"
 	"github.com/pengcheng-gov/pengcheng/internal/grid"
 	"github.com/pengcheng-gov/pengcheng/internal/grid/gridsql"
+	"github.com/pengcheng-gov/pengcheng/internal/grid/gridweb"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
 	"github.com/pengcheng-gov/pengcheng/internal/identity/identitysql"
 	"github.com/pengcheng-gov/pengcheng/internal/identity/identityweb"
@@ -78,6 +79,7 @@ type App struct {
 	Insights     *insights.Service
 	Exchange     *exchange.Service
 	Approval     *approval.Service
+	Grid         *grid.Service
 	// Now is the clock every service uses.
 	Now func() time.Time
 
@@ -119,7 +121,9 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.Log.Info("database ready", slog.String("dialect", string(a.DB.Dialect())), slog.Int64("schema_version", version))
 
-	a.Divisions = gridsql.New(a.DB)
+	gridStore := gridsql.New(a.DB)
+	a.Divisions = gridStore
+	a.Grid = grid.NewService(gridStore, a.Now, a.Log)
 	identityStore := identitysql.New(a.DB)
 	if err := a.buildNotify(identityStore); err != nil {
 		return err
@@ -261,6 +265,11 @@ func (a *App) buildHTTP() error {
 		return err
 	}
 	registries.Routes(srv.Mux)
+	grids, err := gridweb.New(gridweb.Deps{Service: a.Grid, Log: a.Log})
+	if err != nil {
+		return err
+	}
+	grids.Routes(srv.Mux)
 	pages.Routes(srv.Mux)
 	provider.Routes(srv.Mux)
 	insightPages.Routes(srv.Mux)
@@ -285,7 +294,7 @@ func (a *App) Handler() http.Handler { return a.handler }
 func (a *App) DemoDeps() demo.Deps {
 	return demo.Deps{Divisions: a.Divisions, Catalog: a.Catalog, Identity: a.Identity, Cases: a.Cases,
 		CaseStore: a.CaseStore, Appointments: a.Appointments, Exchange: a.Exchange, Approval: a.Approval,
-		CatalogStore: a.catalogStore, Now: a.Now}
+		CatalogStore: a.catalogStore, Grid: a.Grid, Now: a.Now}
 }
 
 // Serve serves HTTP on ln until ctx ends, then stops accepting connections
@@ -310,6 +319,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		go a.smsc.Run(bg)
 	}
 	go a.Search.Watch(bg, 30*time.Second)
+	go a.Grid.Watch(bg, 30*time.Second)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -38,6 +38,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and report the schema version", runMigrate},
 		{"catalog", "import the service catalogue: catalog import DIR", runCatalog},
 		{"exchange", "departments' registries: exchange import DATASET FILE.jsonl, exchange verify-log", runExchange},
+		{"grid", "the governance grid: grid import FILE.geojson, grid export --level LEVEL", runGrid},
 		{"approval", "instant approval: approval eval --service CODE --input FILE.json, approval replay DECISION_ID", runApproval},
 		{"loadgen", "load generator against a running server: loadgen graduates --count N --dir DIR, loadgen approval --url URL --rate R", runLoadgen},
 		{"user", "manage accounts: create, list, disable, enable, reset-password", runUser},

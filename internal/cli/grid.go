@@ -9,7 +9,6 @@ import (
 
 	"github.com/pengcheng-gov/pengcheng/internal/config"
 	"github.com/pengcheng-gov/pengcheng/internal/grid"
-	"github.com/pengcheng-gov/pengcheng/internal/grid/gridsql"
 )
 
 const gridUsage = "pengcheng grid import FILE.geojson [--tolerance-m2 N] [--tolerance-fraction F] | pengcheng grid export --level LEVEL [--parent CODE] [-o FILE]"
@@ -40,7 +39,7 @@ func runGrid(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	svc := grid.NewService(gridsql.New(a.DB), a.Now, a.Log)
+	svc := a.Grid
 	if sub == "export" {
 		return gridExport(ctx, env, svc, grid.Level(level), parent, out, fs.NArg())
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/pengcheng-gov/pengcheng/internal/grid"
 	"io"
 	"log/slog"
 	"net"
@@ -94,6 +95,10 @@ func printBanner(w io.Writer, url string, res *demo.Result) {
 		regs += r.Records
 	}
 	fmt.Fprintf(w, "  registries: %d synthetic records in %d datasets, %d sharing policies created\n", regs, len(res.Registry.Imports), res.Registry.Policies)
+	g := res.Grid.Counts
+	fmt.Fprintf(w, "  grid: %d district, %d streets, %d communities, %d micro-grids (synthetic below street level)\n",
+		g[grid.District], g[grid.Street], g[grid.Community], g[grid.Microgrid])
+	fmt.Fprintf(w, "  instant approval (秒批): 4403-SZRS-001 高校应届毕业生引进入户 — try it as 王磊 (420106200203153452)\n")
 	fmt.Fprintf(w, "  %d demo accounts and %d generated accounts created, %d demo applications generated this start\n",
 		res.Created, res.Generated, res.Applications)
 	fmt.Fprintf(w, "\n  Open %s/login\n\n", url)
