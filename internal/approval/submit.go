@@ -25,36 +25,53 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 // Bad input is refused as cases.Submit refuses it, and nothing is
 // stored.
 func (s *Service) Submit(ctx context.Context, actor *identity.Account, sub cases.Submission) (*cases.Application, *Decision, error) {
+	app, dec, _, err := s.submit(ctx, actor, sub)
+	return app, dec, err
+}
+
+// submit is Submit that also returns the application's trace when it
+// decided it (nil otherwise).
+func (s *Service) submit(ctx context.Context, actor *identity.Account, sub cases.Submission) (*cases.Application, *Decision, []*cases.Event, error) {
+	app, dec, rec, err := s.submitRecorded(ctx, actor, sub)
+	if rec == nil {
+		return app, dec, nil, err
+	}
+	return app, dec, rec.Events, err
+}
+
+// submitRecorded does the work of Submit and returns the recording it
+// stored (nil for items without rules).
+func (s *Service) submitRecorded(ctx context.Context, actor *identity.Account, sub cases.Submission) (*cases.Application, *Decision, *Recording, error) {
 	rs, prg, err := s.current(ctx, sub.ItemCode)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if rs == nil {
 		app, err := s.d.Cases.Submit(ctx, actor, sub)
-		return app, nil, err
+		return app, nil, nil, err
 	}
 	app, submitted, err := s.d.Cases.Prepare(ctx, actor, sub)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	it, err := s.d.Catalog.FindItem(ctx, app.ItemCode)
 	if err != nil {
-		return nil, nil, fmt.Errorf("item %s: %w", app.ItemCode, err)
+		return nil, nil, nil, fmt.Errorf("item %s: %w", app.ItemCode, err)
 	}
 	in, person, err := s.inputOf(ctx, app, it, prg.Doc)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	rec, dec, err := s.decide(ctx, app, 0, it, rs.Version, prg, in, person)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	rec.Events = append([]*cases.Event{submitted}, rec.Events...)
 	if err := s.d.Store.Record(ctx, rec); err != nil {
-		return nil, nil, fmt.Errorf("record the decision on %s: %w", app.ItemCode, err)
+		return nil, nil, nil, fmt.Errorf("record the decision on %s: %w", app.ItemCode, err)
 	}
 	s.d.Cases.Wake()
-	return app, dec, nil
+	return app, dec, rec, nil
 }
 
 // decide evaluates in and builds the recording of its decision on app
@@ -198,6 +215,21 @@ type Submitter struct{ S *Service }
 func (s Submitter) Submit(ctx context.Context, actor *identity.Account, sub cases.Submission) (*cases.Application, error) {
 	app, _, err := s.S.Submit(ctx, actor, sub)
 	return app, err
+}
+
+// SubmitView is Submit answering with the submitter's view of the new
+// application and its trace, without reading back what was just stored.
+func (s Submitter) SubmitView(ctx context.Context, actor *identity.Account, sub cases.Submission) (*cases.View, error) {
+	app, _, trace, err := s.S.submit(ctx, actor, sub)
+	if err != nil {
+		return nil, err
+	}
+	if trace != nil {
+		if v := s.S.d.Cases.ViewOf(actor, app, trace); v != nil {
+			return v, nil
+		}
+	}
+	return s.S.d.Cases.Application(ctx, actor, app.Serial)
 }
 
 // Resubmit files corrections and, where the item has published rules,

@@ -36,6 +36,18 @@ func (s *Service) Application(ctx context.Context, actor *identity.Account, seri
 		Download: CanDownload(actor, app), Deadline: s.DeadlineOf(app, s.now())}, nil
 }
 
+// ViewOf returns actor's view of app with its trace, as [Service.Application]
+// gives it, for a caller that has just stored both (the submission it
+// answers) and need not read them back; nil when actor may not see app.
+func (s *Service) ViewOf(actor *identity.Account, app *Application, trace []*Event) *View {
+	role := RoleOf(actor, app)
+	if role == RoleNone {
+		return nil
+	}
+	return &View{App: app, Trace: trace, Role: role, Allowed: allowedFor(actor, app),
+		Download: CanDownload(actor, app), Deadline: s.DeadlineOf(app, s.now())}
+}
+
 // allowedFor lists what actor may do with app now, in the order of
 // Actions.
 func allowedFor(actor *identity.Account, app *Application) []Action {

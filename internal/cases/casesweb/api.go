@@ -105,15 +105,22 @@ func (h *Handlers) apiSubmit(w http.ResponseWriter, r *http.Request) error {
 		sub.Principal = &cases.Party{Kind: catalog.ApplicantKind(in.Principal.Kind), Name: in.Principal.Name, Number: in.Principal.Number}
 	}
 	actor := web.AccountFrom(r.Context())
-	app, err := h.Submitter.Submit(r.Context(), actor, sub)
-	if err != nil {
-		return err
+	var v *cases.View
+	var err error
+	if sv, ok := h.Submitter.(ViewSubmitter); ok {
+		if v, err = sv.SubmitView(r.Context(), actor, sub); err != nil {
+			return err
+		}
+	} else {
+		var app *cases.Application
+		if app, err = h.Submitter.Submit(r.Context(), actor, sub); err != nil {
+			return err
+		}
+		if v, err = h.Cases.Application(r.Context(), actor, app.Serial); err != nil {
+			return err
+		}
 	}
-	v, err := h.Cases.Application(r.Context(), actor, app.Serial)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/applications/"+app.Serial)
+	w.Header().Set("Location", "/api/v1/applications/"+v.App.Serial)
 	web.WriteJSON(w, http.StatusCreated, h.toAPI(r, v))
 	return nil
 }

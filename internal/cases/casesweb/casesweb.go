@@ -70,6 +70,12 @@ type Submitter interface {
 	Resubmit(ctx context.Context, actor *identity.Account, serial string, c cases.Amendment) (*cases.Application, error)
 }
 
+// ViewSubmitter is a Submitter that answers a submission with the
+// submitter's view of the stored application, sparing the API a read.
+type ViewSubmitter interface {
+	SubmitView(ctx context.Context, actor *identity.Account, sub cases.Submission) (*cases.View, error)
+}
+
 // panel renders the extra panel of an application, if any.
 func (h *Handlers) panel(r *http.Request, v *cases.View) (template.HTML, error) {
 	if h.Panel == nil {
