@@ -138,37 +138,46 @@ func (s *Store) AcceptPart(ctx context.Context, id, token string, p notify.Part)
 
 // Finish records the outcome of an attempt and releases the lease; see
 // notify.Store.
+// The outcomes of concurrent deliveries share a transaction (group
+// commit), so that a busy outbox costs the database a commit per group,
+// not per message.
 func (s *Store) Finish(ctx context.Context, id, token string, o notify.Outcome) error {
-	return s.inTx(ctx, func(tx db.Conn) error {
-		var res sql.Result
-		var err error
-		const release = `locked_until = NULL, lock_token = NULL`
-		switch o.Status {
-		case notify.StatusSent:
-			res, err = tx.Exec(ctx, `UPDATE notifications SET status = 'sent', sent_at = ?, via = ?, provider_id = ?,
+	if s.db == nil {
+		return finish(ctx, s.c, id, token, o)
+	}
+	return s.batch.Do(ctx, func(ctx context.Context, tx *db.Tx) error { return finish(ctx, tx, id, token, o) })
+}
+
+// finish records a delivery's outcome on c.
+func finish(ctx context.Context, tx db.Conn, id, token string, o notify.Outcome) error {
+	var res sql.Result
+	var err error
+	const release = `locked_until = NULL, lock_token = NULL`
+	switch o.Status {
+	case notify.StatusSent:
+		res, err = tx.Exec(ctx, `UPDATE notifications SET status = 'sent', sent_at = ?, via = ?, provider_id = ?,
 				last_error = '', next_attempt_at = NULL, `+release+` WHERE id = ? AND lock_token = ?`,
-				o.SentAt.UTC(), o.Via, o.ProviderID, id, token)
-		case notify.StatusPending:
-			res, err = tx.Exec(ctx, `UPDATE notifications SET status = 'pending', next_attempt_at = ?, last_error = ?,
+			o.SentAt.UTC(), o.Via, o.ProviderID, id, token)
+	case notify.StatusPending:
+		res, err = tx.Exec(ctx, `UPDATE notifications SET status = 'pending', next_attempt_at = ?, last_error = ?,
 				provider_id = ?, `+release+` WHERE id = ? AND lock_token = ?`,
-				o.NextAttempt.UTC(), o.Attempt.Error, o.ProviderID, id, token)
-		case notify.StatusFailed:
-			res, err = tx.Exec(ctx, `UPDATE notifications SET status = 'failed', last_error = ?, provider_id = ?,
+			o.NextAttempt.UTC(), o.Attempt.Error, o.ProviderID, id, token)
+	case notify.StatusFailed:
+		res, err = tx.Exec(ctx, `UPDATE notifications SET status = 'failed', last_error = ?, provider_id = ?,
 				next_attempt_at = NULL, `+release+` WHERE id = ? AND lock_token = ?`,
-				o.Attempt.Error, o.ProviderID, id, token)
-		default:
-			return fmt.Errorf("finish message %s: unknown status %q", id, o.Status)
-		}
-		if err != nil {
-			return fmt.Errorf("finish message %s: %w", id, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("finish message %s: %w", id, err)
-		} else if n == 0 {
-			return notify.ErrLeaseLost
-		}
-		return insertAttempt(ctx, tx, id, o.Attempt)
-	})
+			o.Attempt.Error, o.ProviderID, id, token)
+	default:
+		return fmt.Errorf("finish message %s: unknown status %q", id, o.Status)
+	}
+	if err != nil {
+		return fmt.Errorf("finish message %s: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("finish message %s: %w", id, err)
+	} else if n == 0 {
+		return notify.ErrLeaseLost
+	}
+	return insertAttempt(ctx, tx, id, o.Attempt)
 }
 
 // RecordReceipt stores a delivery receipt, replacing an earlier one for

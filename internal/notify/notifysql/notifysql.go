@@ -40,12 +40,14 @@ import (
 type Store struct {
 	db *db.DB  // for transactions of its own; nil when bound to a caller's
 	c  db.Conn // where it reads and writes
+	// batch commits the outcomes of concurrent deliveries together.
+	batch *db.Batcher
 }
 
 var _ notify.Store = (*Store)(nil)
 
 // New returns a store on d.
-func New(d *db.DB) *Store { return &Store{db: d, c: d} }
+func New(d *db.DB) *Store { return &Store{db: d, c: d, batch: db.NewBatcher(d)} }
 
 // WithConn returns a store whose every statement runs on c, typically a
 // caller's *db.Tx, so that what it writes commits or rolls back with the
