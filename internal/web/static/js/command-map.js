@@ -84,8 +84,8 @@
       }).addTo(grid.second);
       noteSynthetic(r[0]);
       noteSynthetic(r[1]);
+      fitFilter(false);
       box.setAttribute("data-grid", "ready");
-      fitFilter();
       lazyCells();
     }, function (err) {
       box.setAttribute("data-grid", "failed");
@@ -93,12 +93,13 @@
     });
   }
 
-  // fitFilter shows the chosen street, or the whole grid.
-  function fitFilter() {
+  // fitFilter shows the chosen street, or the whole grid; the first time
+  // without animation, so that the page is settled once the grid is ready.
+  function fitFilter(animate) {
     var s = grid.streets[filter().street];
     var b = s ? s.getBounds() : grid.top.getBounds();
     if (b.isValid()) {
-      map.fitBounds(b, { padding: [8, 8] });
+      map.fitBounds(b, { padding: [8, 8], animate: animate !== false });
     }
   }
 

@@ -120,6 +120,7 @@
     figures.setAttribute("data-state", "failed");
     figures.removeAttribute("aria-busy");
     took.textContent = "";
+    C.hide(document.getElementById("stats-categories"));
     C.show(alertEl, C.format(T["stats.js.unavailable"], C.reason(err, T["stats.js.network"])));
   });
 
@@ -141,7 +142,7 @@
 
   var node = C.getJSON(cfg.api.cells + "/" + encodeURIComponent(cfg.grid)).then(function (f) {
     var layer = C.cellLayer(f, 1, { interactive: false }).addTo(map);
-    map.fitBounds(layer.getBounds(), { padding: [6, 6] });
+    map.fitBounds(layer.getBounds(), { padding: [6, 6], animate: false });
   });
   var children = !cfg.child_level ? Promise.resolve() :
     C.getJSON(cfg.api.cells + "?" + new URLSearchParams({ level: cfg.child_level, parent: cfg.grid }).toString()).then(function (fc) {
