@@ -336,7 +336,6 @@ func countState(events []fakeEvent, state string) int {
 	return n
 }
 
-
 // waitListening waits until a page listens to the stream.
 func (fx *eventsFixture) waitListening(t *testing.T) {
 	t.Helper()
