@@ -80,6 +80,7 @@ var domainPackages = []string{
 	"internal/files",
 	"internal/insights",
 	"internal/exchange",
+	"internal/events",
 }
 
 const module = "github.com/pengcheng-gov/pengcheng/"
