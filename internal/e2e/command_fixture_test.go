@@ -73,6 +73,7 @@ type eventsFixture struct {
 
 	mu      sync.Mutex
 	fail    int                   // when set, every events API answers this status
+	mapHits int                   // requests of the map API
 	queries map[string]url.Values // the last query of each API, by path
 	clients map[chan fakeEvent]bool
 }
@@ -234,6 +235,9 @@ func (fx *eventsFixture) shown(q url.Values) []fakeEvent {
 }
 
 func (fx *eventsFixture) mapAPI(w http.ResponseWriter, r *http.Request) {
+	fx.mu.Lock()
+	fx.mapHits++
+	fx.mu.Unlock()
 	type feature struct {
 		Type       string         `json:"type"`
 		Geometry   map[string]any `json:"geometry"`
@@ -266,18 +270,31 @@ func (fx *eventsFixture) stream(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	rc := http.NewResponseController(w)
-	fmt.Fprint(w, ": hello\n\n")
+	fmt.Fprint(w, "retry: 300\n: hello\n\n") // reconnect quickly after hangUp
 	_ = rc.Flush()
 	for {
 		select {
 		case <-r.Context().Done():
 			return
 		case e := <-ch:
+			if e.ID == "" {
+				return // hangUp
+			}
 			b, _ := json.Marshal(e)
 			fmt.Fprintf(w, "event: change\ndata: %s\n\n", b)
 			_ = rc.Flush()
 		}
 	}
+}
+
+// hangUp ends every stream, as a restart or a proxy's timeout would.
+func (fx *eventsFixture) hangUp() { fx.push(fakeEvent{}, "") }
+
+// hits returns how many times the map API was asked.
+func (fx *eventsFixture) hits() int {
+	fx.mu.Lock()
+	defer fx.mu.Unlock()
+	return fx.mapHits
 }
 
 // listeners returns how many pages listen to the stream.
@@ -373,6 +390,17 @@ func (b *tab) live(fx *eventsFixture) {
 	if got := b.count("#command-map path.event-marker"); got != n+1 {
 		b.t.Errorf("after a closure: %d markers, want %d", got, n+1)
 	}
+	// The stream breaks; the page reconnects and reads the map again,
+	// which (the fixture having no memory of the pushes) has n events.
+	hits := fx.hits()
+	fx.hangUp()
+	for deadline := time.Now().Add(stepTimeout); fx.hits() == hits; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.t.Fatal("the page did not read the map again after the stream broke")
+		}
+	}
+	b.poll("wait for the map read again", fmt.Sprintf(`document.getElementById("command-map").dataset.markers === "%d"`, n))
+	fx.waitListening(b.t)
 }
 
 // choose sets a filter and waits for the map to show what the fixture

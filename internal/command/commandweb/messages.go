@@ -63,7 +63,6 @@ var messages = web.Messages{
 	"command.js.cell":            {ZH: "所在网格", EN: "Grid cell"},
 	"command.js.synthetic_grid":  {ZH: "标注“演示”的社区与网格为合成数据，街道边界为真实数据。", EN: "Communities and micro-grids marked 演示 are synthetic; street boundaries are real."},
 	"command.js.network":         {ZH: "网络错误", EN: "network error"},
-	"command.js.updated":         {ZH: "刚刚更新：%s", EN: "Just updated: %s"},
 	"command.stats.title":        {ZH: "事件统计", EN: "Event statistics"},
 	"command.stats.intro":        {ZH: "任一网格节点在所选时段内上报与结案的事件、结案率、办理时长和超期情况。", EN: "Events reported and closed in any grid node over a period: closure rate, handling time and overdue events."},
 	"command.stats.field.grid":   {ZH: "网格节点", EN: "Grid node"},
@@ -77,7 +76,6 @@ var messages = web.Messages{
 	"command.stats.preset.month": {ZH: "本月", EN: "This month"},
 	"command.stats.preset.year":  {ZH: "本年", EN: "This year"},
 	"command.stats.chain":        {ZH: "上级网格", EN: "Parent nodes"},
-	"command.stats.period":       {ZH: "%s · %s 至 %s", EN: "%s · %s to %s"},
 	"command.stats.reported":     {ZH: "上报", EN: "Reported"},
 	"command.stats.closed":       {ZH: "结案", EN: "Closed"},
 	"command.stats.closure_rate": {ZH: "结案率", EN: "Closure rate"},
@@ -89,7 +87,6 @@ var messages = web.Messages{
 	"command.stats.node_map":     {ZH: "节点范围", EN: "The node on the map"},
 	"command.stats.node_hint":    {ZH: "点击下级网格查看其统计。", EN: "Click a cell below to see its statistics."},
 	"command.stats.noscript":     {ZH: "统计数字由浏览器从统计接口读取，需要启用 JavaScript。", EN: "The figures are fetched by your browser from the statistics API and need JavaScript."},
-	"command.stats.api_note":     {ZH: "数据接口：", EN: "Data API:"},
 
 	"command.stats.js.loading":     {ZH: "正在读取统计……", EN: "Loading the statistics…"},
 	"command.stats.js.unavailable": {ZH: "统计服务暂不可用（%s）。", EN: "The statistics service is unavailable (%s)."},

@@ -259,7 +259,7 @@ func TestStatsPage(t *testing.T) {
 			notWant: []string{`id="stats-error"`}},
 		{name: "a community keeps its chain", query: "?grid=C1&from=2026-01-01&to=2026-01-31",
 			config: statsConfig{Grid: "C1", Name: "西社区", Level: "community", ChildLevel: "microgrid", From: "2026-01-01", To: "2026-01-31"},
-			want: []string{`<a href="/command/stats?from=2026-01-01&amp;grid=D&amp;to=2026-01-31">测试区</a> › <a href="/command/stats?from=2026-01-01&amp;grid=S1&amp;to=2026-01-31">西街道</a> › <strong>西社区</strong>`,
+			want: []string{`<a href="/command/stats?from=2026-01-01&amp;grid=D&amp;to=2026-01-31">测试区</a> › <a href="/command/stats?from=2026-01-01&amp;grid=S1&amp;to=2026-01-31">西街道</a> › <strong aria-current="page">西社区</strong>`,
 				`<option value="C1" selected>西社区</option>`}},
 		{name: "a micro-grid is offered when chosen", query: "?grid=M2",
 			config: statsConfig{Grid: "M2", Name: "东网格", Level: "microgrid", ChildLevel: "", From: "2026-02-09", To: "2026-03-10"},

@@ -403,8 +403,15 @@
     if (stream || !window.EventSource) {
       return;
     }
+    var opened = false;
     stream = new EventSource(cfg.api.stream);
     stream.addEventListener("open", function () {
+      // Changes made while the stream was down are not replayed: after a
+      // reconnection, read the map again.
+      if (opened) {
+        loadEvents();
+      }
+      opened = true;
       liveEl.textContent = T["js.live_on"];
       liveEl.className = "command-live muted small live-on";
     });
