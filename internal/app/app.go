@@ -33,6 +33,7 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/catalog/catalogsearch"
 	"github.com/pengcheng-gov/pengcheng/internal/catalog/catalogsql"
 	"github.com/pengcheng-gov/pengcheng/internal/catalog/catalogweb"
+	"github.com/pengcheng-gov/pengcheng/internal/command/commandweb"
 	"github.com/pengcheng-gov/pengcheng/internal/config"
 	"github.com/pengcheng-gov/pengcheng/internal/db"
 	"github.com/pengcheng-gov/pengcheng/internal/demo"
@@ -207,7 +208,7 @@ func (a *App) buildHTTP() error {
 		Ready:    []web.Pinger{a.DB},
 		Templates: []web.TemplateSet{identityweb.Templates(), ssoweb.Templates(), catalogweb.Templates(),
 			casesweb.Templates(), appointmentsweb.Templates(), insightsweb.Templates(), portalweb.Templates(),
-			notifyweb.Templates(), exchangeweb.Templates(), approvalweb.Templates()},
+			notifyweb.Templates(), exchangeweb.Templates(), approvalweb.Templates(), commandweb.Templates()},
 		SecureCookies: a.Config.SecureCookies,
 		DefaultLang:   a.Config.Lang,
 		CSRFExempt:    ssoweb.CSRFExempt(),
@@ -270,6 +271,11 @@ func (a *App) buildHTTP() error {
 		return err
 	}
 	grids.Routes(srv.Mux)
+	command, err := commandweb.New(commandweb.Deps{Grid: a.Grid, Renderer: srv.Renderer, Now: a.Now, Log: a.Log})
+	if err != nil {
+		return err
+	}
+	command.Routes(srv.Mux)
 	pages.Routes(srv.Mux)
 	provider.Routes(srv.Mux)
 	insightPages.Routes(srv.Mux)
