@@ -35,6 +35,18 @@
 // queues of the groups their department serves (platform admins: every
 // hall); anybody at the hall's kiosk may check in with a booking code and
 // the last four characters of the booker's identity number or credit code.
+//
+// # Notices
+//
+// The booker is told of a booking, a change, a cancellation and a no-show,
+// and reminded the day before, in the in-app inbox and (except for
+// no-shows) by SMS. The service composes the messages before the change
+// and hands them to the store method that makes it, which writes them to
+// the notification outbox in the same transaction; once that has
+// committed, the service wakes the dispatcher. So a message goes out if
+// and only if its change was committed, even if the process dies right
+// after the commit, and idempotency keys per booking and change keep a
+// change written again from sending twice.
 package appointments
 
 import (

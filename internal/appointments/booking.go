@@ -85,7 +85,8 @@ func (s *Service) checkApplicant(ctx context.Context, actor *identity.Account, i
 // refuses (errs.Invalid) unknown or started slots, closed dates, dates
 // beyond the horizon and items the hall does not serve; (errs.Forbidden)
 // staff accounts and accounts paused for no-shows; (errs.Conflict)
-// [ErrSlotFull] and [ErrDuplicate]. The booker gets a confirmation.
+// [ErrSlotFull] and [ErrDuplicate]. The booker's confirmation is enqueued
+// with the booking, in its transaction.
 func (s *Service) Book(ctx context.Context, actor *identity.Account, nb NewBooking) (*Booking, error) {
 	if !active(actor) {
 		return nil, errUnauthenticated()
@@ -119,7 +120,8 @@ func (s *Service) Book(ctx context.Context, actor *identity.Account, nb NewBooki
 	for range 5 {
 		b.Code = NewBookingCode()
 		ev.ID = ids.New()
-		err = s.store.CreateBooking(ctx, b, t.hall.Capacity(t.group), ev)
+		msgs := s.notices(ctx, b, t.hall, purposeBooked, "") // the text holds the code
+		err = s.store.CreateBooking(ctx, b, t.hall.Capacity(t.group), ev, msgs...)
 		if !errors.Is(err, ErrCodeTaken) {
 			break
 		}
@@ -127,14 +129,15 @@ func (s *Service) Book(ctx context.Context, actor *identity.Account, nb NewBooki
 	if err != nil {
 		return nil, fmt.Errorf("book %s at %s: %w", nb.Item, t.hall.Code, err)
 	}
-	s.send(ctx, b, t.hall, purposeBooked)
+	s.wake()
 	return b, nil
 }
 
 // Change moves the actor's booking id to the slot at start of hall (the
 // same item), atomically: the booking never holds two slots, and when the
 // new slot is full it keeps the old one ([ErrSlotFull]). Only a booking
-// that is still booked and whose slot has not started may change.
+// that is still booked and whose slot has not started may change. The
+// notice of the change is enqueued with it.
 func (s *Service) Change(ctx context.Context, actor *identity.Account, id, hallCode string, start time.Time) (*Booking, error) {
 	old, err := s.Booking(ctx, actor, id)
 	if err != nil {
@@ -165,16 +168,19 @@ func (s *Service) Change(ctx context.Context, actor *identity.Account, id, hallC
 	}
 	ev := &Event{ID: ids.New(), BookingID: id, At: now, Kind: EventMoved, ActorID: actor.ID,
 		Detail: old.HallCode + " " + slotText(old.StartsAt, old.EndsAt) + " → " + t.hall.Code + " " + slotText(to.StartsAt, to.EndsAt)}
-	b, err := s.store.MoveBooking(ctx, id, old.Slot(), to, t.hall.Capacity(t.group), now, ev)
+	moved := *old
+	moved.HallCode, moved.GroupCode, moved.Day, moved.StartsAt, moved.EndsAt = to.HallCode, to.GroupCode, to.Day, to.StartsAt, to.EndsAt
+	msgs := s.notices(ctx, &moved, t.hall, purposeChanged, ev.ID)
+	b, err := s.store.MoveBooking(ctx, id, old.Slot(), to, t.hall.Capacity(t.group), now, ev, msgs...)
 	if err != nil {
 		return nil, fmt.Errorf("move booking %s: %w", id, err)
 	}
-	s.send(ctx, b, t.hall, purposeChanged)
+	s.wake()
 	return b, nil
 }
 
 // Cancel cancels the actor's booking id, releasing its slot, until the
-// slot starts.
+// slot starts. The notice of the cancellation is enqueued with it.
 func (s *Service) Cancel(ctx context.Context, actor *identity.Account, id string) (*Booking, error) {
 	old, err := s.Booking(ctx, actor, id)
 	if err != nil {
@@ -189,12 +195,13 @@ func (s *Service) Cancel(ctx context.Context, actor *identity.Account, id string
 			"Only appointments not yet checked in can be cancelled, and only before the slot starts.")
 	}
 	ev := &Event{ID: ids.New(), BookingID: id, At: now, Kind: EventCancelled, ActorID: actor.ID}
-	b, err := s.store.CancelBooking(ctx, id, now, ev)
+	h, _ := s.store.FindHall(ctx, old.HallCode) // for its name; the code stands in without it
+	msgs := s.notices(ctx, old, h, purposeCancelled, "")
+	b, err := s.store.CancelBooking(ctx, id, now, ev, msgs...)
 	if err != nil {
 		return nil, fmt.Errorf("cancel booking %s: %w", id, err)
 	}
-	h, _ := s.store.FindHall(ctx, b.HallCode)
-	s.send(ctx, b, h, purposeCancelled)
+	s.wake()
 	return b, nil
 }
 

@@ -3,6 +3,9 @@ package appointments
 import (
 	"context"
 	"fmt"
+	"strings"
+
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
 )
 
 // The purposes of the messages the service sends.
@@ -44,22 +47,54 @@ func (s *Service) notice(ctx context.Context, b *Booking, h *Hall, purpose strin
 	}
 }
 
-// send delivers a message about b in the booker's in-app inbox and, for
-// confirmations, changes and reminders, by SMS when a phone is known.
-// Failures are logged: the booking stands whether or not the message
-// could be sent.
-func (s *Service) send(ctx context.Context, b *Booking, h *Hall, purpose string) {
+// notices returns the messages about b for purpose: to the booker's
+// in-app inbox and, except for no-shows, by SMS when a phone is known.
+// The caller passes them to the store method that makes the change, which
+// enqueues them in its transaction, and wakes the notifier once it has
+// committed, so a message exists if and only if its change does.
+//
+// Each message has an idempotency key, "appt:<booking>:<what>[:<version>]:
+// <inbox|sms>": a booking is confirmed, cancelled and marked a no-show at
+// most once, so those keys need no version; a change is keyed by its
+// event (each change writes one), and a reminder by the slot it reminds
+// of (a booking moved to another day is reminded of its new slot). The
+// store enqueues nothing for a key it already holds, so a change written
+// again sends nothing twice.
+//
+// A message that cannot be composed (a malformed stored phone) is logged
+// and left out: the booker sees the booking on its page all the same.
+func (s *Service) notices(ctx context.Context, b *Booking, h *Hall, purpose, version string) []*notify.Message {
 	if s.notify == nil {
-		return
+		return nil
 	}
 	subject, body := s.notice(ctx, b, h, purpose)
-	if err := s.notify.SendInApp(ctx, b.AccountID, purpose, subject, body); err != nil {
-		s.log.WarnContext(ctx, "appointment notice", "booking", b.ID, "purpose", purpose, "err", err)
+	key := "appt:" + b.ID + ":" + strings.TrimPrefix(purpose, "appointment_")
+	if version != "" {
+		key += ":" + version
 	}
-	if b.Phone == "" || purpose == purposeNoShow {
-		return
+	var out []*notify.Message
+	add := func(d notify.Draft) {
+		m, err := s.notify.Compose(d)
+		if err != nil {
+			s.log.WarnContext(ctx, "appointment notice not composed", "booking", b.ID, "purpose", purpose,
+				"channel", d.Channel, "err", err)
+			return
+		}
+		out = append(out, m)
 	}
-	if err := s.notify.SendSMS(ctx, b.Phone, purpose, "【鹏城政务】"+body, b.AccountID); err != nil {
-		s.log.WarnContext(ctx, "appointment SMS", "booking", b.ID, "purpose", purpose, "err", err)
+	add(notify.Draft{Channel: notify.InApp, AccountID: b.AccountID, Purpose: purpose, Subject: subject, Body: body,
+		IdempotencyKey: key + ":inbox"})
+	if b.Phone != "" && purpose != purposeNoShow {
+		add(notify.Draft{Channel: notify.SMS, Recipient: b.Phone, AccountID: b.AccountID, Purpose: purpose,
+			Body: "【鹏城政务】" + body, IdempotencyKey: key + ":sms"})
+	}
+	return out
+}
+
+// wake asks the notifier to deliver the messages of a change that has
+// just committed.
+func (s *Service) wake() {
+	if s.notify != nil {
+		s.notify.Wake()
 	}
 }

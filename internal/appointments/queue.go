@@ -7,6 +7,7 @@ import (
 
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
 	"github.com/pengcheng-gov/pengcheng/internal/ids"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
 )
 
 // Queue is a hall's bookings of one day in the groups a staff member
@@ -215,12 +216,16 @@ func (s *Service) staffTransition(ctx context.Context, actor *identity.Account, 
 	}
 	now := s.now()
 	ev := &Event{ID: ids.New(), BookingID: id, At: now, Kind: kind, ActorID: actor.ID}
-	b, err = s.store.Transition(ctx, id, from, to, now, ev)
+	var msgs []*notify.Message
+	if to == NoShow {
+		msgs = s.notices(ctx, b, h, purposeNoShow, "")
+	}
+	b, err = s.store.Transition(ctx, id, from, to, now, ev, msgs...)
 	if err != nil {
 		return nil, fmt.Errorf("booking %s %s → %s: %w", id, from, to, err)
 	}
-	if to == NoShow {
-		s.send(ctx, b, h, purposeNoShow)
+	if len(msgs) > 0 {
+		s.wake()
 	}
 	return b, nil
 }

@@ -10,14 +10,17 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/catalog"
 	"github.com/pengcheng-gov/pengcheng/internal/errs"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
 )
 
-// Notifier delivers messages to people; notify.Service implements it.
+// Notifier composes the messages about bookings, which the store
+// enqueues in the transaction of the change that causes them, and delivers
+// them once that has committed; notify.Service implements it.
 type Notifier interface {
-	// SendInApp stores a notice in an account's in-app inbox.
-	SendInApp(ctx context.Context, accountID, purpose, subject, body string) error
-	// SendSMS sends a text message to a mainland mobile number.
-	SendSMS(ctx context.Context, phone, purpose, body, accountID string) error
+	// Compose checks a draft and returns the message to enqueue.
+	Compose(d notify.Draft) (*notify.Message, error)
+	// Wake asks the dispatcher to deliver what was just committed.
+	Wake()
 }
 
 // Items looks up service items of the catalogue by code; catalog.Service
@@ -37,7 +40,7 @@ type Service struct {
 }
 
 // NewService returns the service on store. notify may be nil to send no
-// messages; items may be nil, in which case item codes stand for their
+// messages (the store is then given none); items may be nil, in which case item codes stand for their
 // names and the applicant kind of items is not checked. Zero fields of
 // policy take the defaults of [DefaultPolicy]; now defaults to time.Now
 // and log to slog.Default().

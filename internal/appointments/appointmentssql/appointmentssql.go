@@ -12,6 +12,9 @@
 // re-evaluates its condition on the committed row; on SQLite, writes are
 // serialised. Transactions that touch two slots lock them in [SlotRef]
 // order, so two concurrent moves cannot deadlock.
+//
+// The notices of a change are written to the notification outbox with
+// notifysql.Enqueue on the transaction of the change.
 package appointmentssql
 
 import (
@@ -24,6 +27,8 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/appointments"
 	"github.com/pengcheng-gov/pengcheng/internal/db"
 	"github.com/pengcheng-gov/pengcheng/internal/errs"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
+	"github.com/pengcheng-gov/pengcheng/internal/notify/notifysql"
 )
 
 // Store implements appointments.Store on a *db.DB.
@@ -96,6 +101,19 @@ func insertEvent(ctx context.Context, tx *db.Tx, ev *appointments.Event) error {
 		VALUES (?, ?, ?, ?, ?, ?)`, ev.ID, ev.BookingID, ev.At.UTC(), string(ev.Kind), actor, ev.Detail)
 	if err != nil {
 		return fmt.Errorf("insert booking event: %w", err)
+	}
+	return nil
+}
+
+// enqueue writes msgs to the notification outbox in tx, in order.
+func enqueue(ctx context.Context, tx *db.Tx, msgs []*notify.Message) error {
+	for _, m := range msgs {
+		if m == nil {
+			continue
+		}
+		if _, _, err := notifysql.Enqueue(ctx, tx, m); err != nil {
+			return fmt.Errorf("enqueue notice: %w", err)
+		}
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/identity/identitysql"
 	"github.com/pengcheng-gov/pengcheng/internal/identity/identitytest"
 	"github.com/pengcheng-gov/pengcheng/internal/ids"
+	"github.com/pengcheng-gov/pengcheng/internal/notify/notifysql"
 )
 
 // TestStore runs the contract suite on each database, with a second store
@@ -54,8 +55,9 @@ func newFixture(t *testing.T, dialect db.Dialect) *appointmentstest.Fixture {
 	people := identitysql.New(d)
 	seq := 0
 	return &appointmentstest.Fixture{
-		Store: appointmentssql.New(d),
-		Other: appointmentssql.New(open()),
+		Store:  appointmentssql.New(d),
+		Other:  appointmentssql.New(open()),
+		Outbox: notifysql.New(d),
 		Accounts: func(t *testing.T, n int) []string {
 			t.Helper()
 			out := make([]string, n)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pengcheng-gov/pengcheng/internal/appointments"
 	"github.com/pengcheng-gov/pengcheng/internal/db"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
 )
 
 // bookingCols are the columns scanBooking reads, in order.
@@ -101,9 +102,10 @@ func (s *Store) BookedCounts(ctx context.Context, hall, group string, from, to t
 	return out, rows.Err()
 }
 
-// CreateBooking takes a place in b's slot and stores b with ev in one
-// transaction.
-func (s *Store) CreateBooking(ctx context.Context, b *appointments.Booking, capacity int, ev *appointments.Event) error {
+// CreateBooking takes a place in b's slot and stores b with ev and msgs in
+// one transaction.
+func (s *Store) CreateBooking(ctx context.Context, b *appointments.Booking, capacity int, ev *appointments.Event,
+	msgs ...*notify.Message) error {
 	err := s.db.WithTx(ctx, func(tx *db.Tx) error {
 		if err := reserve(ctx, tx, b.Slot(), capacity); err != nil {
 			return err
@@ -116,7 +118,10 @@ func (s *Store) CreateBooking(ctx context.Context, b *appointments.Booking, capa
 			b.CreatedAt.UTC(), b.UpdatedAt.UTC()); err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, ev)
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return enqueue(ctx, tx, msgs)
 	})
 	switch {
 	case err == nil:
@@ -134,9 +139,10 @@ func (s *Store) CreateBooking(ctx context.Context, b *appointments.Booking, capa
 }
 
 // MoveBooking moves booking id from slot from to to's slot in one
-// transaction, releasing and reserving places in slot order.
+// transaction, releasing and reserving places in slot order, with ev and
+// msgs.
 func (s *Store) MoveBooking(ctx context.Context, id string, from appointments.SlotRef, to *appointments.Booking, capacity int,
-	now time.Time, ev *appointments.Event) (*appointments.Booking, error) {
+	now time.Time, ev *appointments.Event, msgs ...*notify.Message) (*appointments.Booking, error) {
 	var out *appointments.Booking
 	err := s.db.WithTx(ctx, func(tx *db.Tx) error {
 		b, err := scanBooking(tx.QueryRow(ctx, `UPDATE appointments SET hall_code = ?, group_code = ?, day = ?, starts_at = ?,
@@ -165,7 +171,10 @@ func (s *Store) MoveBooking(ctx context.Context, id string, from appointments.Sl
 			}
 		}
 		out = b
-		return insertEvent(ctx, tx, ev)
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return enqueue(ctx, tx, msgs)
 	})
 	switch {
 	case err == nil:
@@ -179,8 +188,9 @@ func (s *Store) MoveBooking(ctx context.Context, id string, from appointments.Sl
 }
 
 // CancelBooking cancels the booked booking id whose slot starts after now
-// and releases its place.
-func (s *Store) CancelBooking(ctx context.Context, id string, now time.Time, ev *appointments.Event) (*appointments.Booking, error) {
+// and releases its place, with ev and msgs, in one transaction.
+func (s *Store) CancelBooking(ctx context.Context, id string, now time.Time, ev *appointments.Event,
+	msgs ...*notify.Message) (*appointments.Booking, error) {
 	var out *appointments.Booking
 	err := s.db.WithTx(ctx, func(tx *db.Tx) error {
 		b, err := scanBooking(tx.QueryRow(ctx, `UPDATE appointments SET status = 'cancelled', cancelled_at = ?, updated_at = ?
@@ -195,7 +205,10 @@ func (s *Store) CancelBooking(ctx context.Context, id string, now time.Time, ev 
 			return err
 		}
 		out = b
-		return insertEvent(ctx, tx, ev)
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return enqueue(ctx, tx, msgs)
 	})
 	if err != nil {
 		if errors.Is(err, appointments.ErrStale) {

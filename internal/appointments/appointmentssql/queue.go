@@ -8,7 +8,7 @@ import (
 
 	"github.com/pengcheng-gov/pengcheng/internal/appointments"
 	"github.com/pengcheng-gov/pengcheng/internal/db"
-	"github.com/pengcheng-gov/pengcheng/internal/ids"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
 )
 
 // CheckIn marks the booked booking id checked in and gives it the next
@@ -112,9 +112,10 @@ var statusTimeColumn = map[appointments.Status]string{
 	appointments.NoShow:    "no_show_at",
 }
 
-// Transition moves booking id from status from to status to.
+// Transition moves booking id from status from to status to, with ev and
+// msgs, in one transaction.
 func (s *Store) Transition(ctx context.Context, id string, from, to appointments.Status, now time.Time,
-	ev *appointments.Event) (*appointments.Booking, error) {
+	ev *appointments.Event, msgs ...*notify.Message) (*appointments.Booking, error) {
 	col, ok := statusTimeColumn[to]
 	if !ok {
 		return nil, fmt.Errorf("transition to %q: not a target status", to)
@@ -130,7 +131,10 @@ func (s *Store) Transition(ctx context.Context, id string, from, to appointments
 			return err
 		}
 		out = b
-		return insertEvent(ctx, tx, ev)
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return enqueue(ctx, tx, msgs)
 	})
 	if err != nil {
 		if errors.Is(err, appointments.ErrStale) {
@@ -141,78 +145,68 @@ func (s *Store) Transition(ctx context.Context, id string, from, to appointments
 	return out, nil
 }
 
-// MarkNoShows marks the booked bookings whose slot ended at or before now
-// as no-shows, with an event each, in one transaction.
-func (s *Store) MarkNoShows(ctx context.Context, now time.Time) ([]*appointments.Booking, error) {
+// DueNoShows returns up to limit booked bookings whose slot ended at or
+// before now, earliest slot first.
+func (s *Store) DueNoShows(ctx context.Context, now time.Time, limit int) ([]*appointments.Booking, error) {
+	list, err := s.listBookings(ctx, `status = 'booked' AND ends_at <= ? ORDER BY starts_at, id LIMIT ?`, now.UTC(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due no-shows: %w", err)
+	}
+	return list, nil
+}
+
+// DueReminders returns up to limit booked, unreminded bookings whose slot
+// starts in (now, startsBy], earliest slot first.
+func (s *Store) DueReminders(ctx context.Context, now, startsBy time.Time, limit int) ([]*appointments.Booking, error) {
+	list, err := s.listBookings(ctx, `status = 'booked' AND reminded_at IS NULL AND starts_at > ? AND starts_at <= ?
+		ORDER BY starts_at, id LIMIT ?`, now.UTC(), startsBy.UTC(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due reminders: %w", err)
+	}
+	return list, nil
+}
+
+// listBookings returns the bookings that the rest of a query (conditions,
+// order and limit) selects.
+func (s *Store) listBookings(ctx context.Context, rest string, args ...any) ([]*appointments.Booking, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+bookingCols+` FROM appointments WHERE `+rest, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var out []*appointments.Booking
+	for rows.Next() {
+		b, err := scanBooking(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// ClaimReminder marks booking id reminded with a conditional update, which
+// only one of concurrent callers can make, and enqueues msgs in the same
+// transaction.
+func (s *Store) ClaimReminder(ctx context.Context, id string, slot appointments.SlotRef, now time.Time, msgs ...*notify.Message) error {
 	err := s.db.WithTx(ctx, func(tx *db.Tx) error {
-		rows, err := tx.Query(ctx, `UPDATE appointments SET status = 'no_show', no_show_at = ?, updated_at = ?
-			WHERE status = 'booked' AND ends_at <= ? RETURNING `+bookingCols, now.UTC(), now.UTC(), now.UTC())
+		res, err := tx.Exec(ctx, `UPDATE appointments SET reminded_at = ?
+			WHERE id = ? AND status = 'booked' AND reminded_at IS NULL AND hall_code = ? AND group_code = ? AND starts_at = ?`,
+			now.UTC(), id, slot.Hall, slot.Group, slot.Start.UTC())
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			b, err := scanBooking(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, b)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if n, err := affected(res); err != nil {
 			return err
+		} else if n == 0 {
+			return appointments.ErrStale
 		}
-		for _, b := range out {
-			ev := &appointments.Event{ID: ids.New(), BookingID: b.ID, At: now.UTC(), Kind: appointments.EventNoShow, Detail: "not checked in"}
-			if err := insertEvent(ctx, tx, ev); err != nil {
-				return err
-			}
-		}
-		return nil
+		return enqueue(ctx, tx, msgs)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("mark no-shows: %w", err)
+	if err != nil && !errors.Is(err, appointments.ErrStale) {
+		return fmt.Errorf("claim reminder: %w", err)
 	}
-	return out, nil
-}
-
-// ClaimReminders marks up to limit due bookings as reminded and returns
-// them; the conditional update claims each booking once.
-func (s *Store) ClaimReminders(ctx context.Context, now, startsBy time.Time, limit int) ([]*appointments.Booking, error) {
-	rows, err := s.db.Query(ctx, `SELECT id FROM appointments WHERE status = 'booked' AND reminded_at IS NULL
-		AND starts_at > ? AND starts_at <= ? ORDER BY starts_at LIMIT ?`, now.UTC(), startsBy.UTC(), limit)
-	if err != nil {
-		return nil, fmt.Errorf("due reminders: %w", err)
-	}
-	var due []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("scan due reminder: %w", err)
-		}
-		due = append(due, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("due reminders: %w", err)
-	}
-	var out []*appointments.Booking
-	for _, id := range due {
-		err := s.db.WithTx(ctx, func(tx *db.Tx) error {
-			b, err := scanBooking(tx.QueryRow(ctx, `UPDATE appointments SET reminded_at = ?
-				WHERE id = ? AND status = 'booked' AND reminded_at IS NULL RETURNING `+bookingCols, now.UTC(), id))
-			if err == nil {
-				out = append(out, b)
-			}
-			return err
-		})
-		if err != nil && !noRows(err) {
-			return out, fmt.Errorf("claim reminder: %w", err)
-		}
-	}
-	return out, nil
+	return err
 }
 
 // NoShowTimes returns the times of the account's no-shows at or after

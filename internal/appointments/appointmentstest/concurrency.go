@@ -251,3 +251,57 @@ func testConcurrentQueue(t *testing.T, f *Fixture) {
 		}
 	}
 }
+
+// testConcurrentReminders: several callers, through both instances, claim
+// the reminders of the same bookings at once, each with its own message:
+// every booking is claimed once, and only the winner's message is in the
+// outbox.
+func testConcurrentReminders(t *testing.T, f *Fixture) {
+	const bookings, callers = 10, 6
+	ctx := context.Background()
+	saveHall(t, f.Store, nil)
+	acc := f.Accounts(t, bookings)
+	var bs []*appointments.Booking
+	for _, a := range acc {
+		b := newBooking(a, "A", ItemA, At("2026-03-03", "10:00"))
+		create(t, f.Store, b, bookings)
+		bs = append(bs, b)
+	}
+	stores := f.stores()
+	var (
+		mu   sync.Mutex
+		won  = map[string]int{}
+		errs []error
+	)
+	concurrently(callers, func(c int) {
+		s := stores[c%len(stores)]
+		for _, b := range bs {
+			err := s.ClaimReminder(ctx, b.ID, b.Slot(), t0, notice(b.AccountID, fmt.Sprintf("reminder:%s:%d", b.ID, c)))
+			mu.Lock()
+			switch {
+			case err == nil:
+				won[b.ID]++
+			case !errors.Is(err, appointments.ErrStale):
+				errs = append(errs, err)
+			}
+			mu.Unlock()
+		}
+	})
+	for _, err := range errs {
+		t.Errorf("concurrent reminders: %v", err)
+	}
+	for _, b := range bs {
+		if won[b.ID] != 1 {
+			t.Errorf("booking %s claimed %d times, want once", b.ID, won[b.ID])
+		}
+	}
+	per := map[string]int{}
+	for _, m := range queued(t, f) {
+		per[m.AccountID]++
+	}
+	for _, b := range bs {
+		if per[b.AccountID] != 1 {
+			t.Errorf("reminders of booking %s in the outbox: %d, want 1", b.ID, per[b.AccountID])
+		}
+	}
+}

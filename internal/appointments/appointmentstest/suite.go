@@ -12,6 +12,7 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/errs"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
 	"github.com/pengcheng-gov/pengcheng/internal/ids"
+	"github.com/pengcheng-gov/pengcheng/internal/notify"
 )
 
 // Fixture is what the store suite runs on.
@@ -25,6 +26,14 @@ type Fixture struct {
 	Other appointments.Store
 	// Accounts creates n person accounts and returns their IDs.
 	Accounts func(t *testing.T, n int) []string
+	// Outbox reads the notification outbox of the same database.
+	Outbox MessageFinder
+}
+
+// MessageFinder reads the notification outbox; notifysql.Store
+// implements it.
+type MessageFinder interface {
+	FindMessages(ctx context.Context, f notify.MessageFilter) ([]*notify.Message, int, error)
 }
 
 // StoreSuite is the contract every appointments.Store must pass,
@@ -36,9 +45,13 @@ func StoreSuite(t *testing.T, newFixture func(t *testing.T) *Fixture) {
 	t.Run("move", func(t *testing.T) { t.Parallel(); testMove(t, newFixture(t)) })
 	t.Run("queue", func(t *testing.T) { t.Parallel(); testQueue(t, newFixture(t)) })
 	t.Run("no-shows and reminders", func(t *testing.T) { t.Parallel(); testHousekeeping(t, newFixture(t)) })
+	t.Run("notices of bookings", func(t *testing.T) { t.Parallel(); testBookingNotices(t, newFixture(t)) })
+	t.Run("notices of changes", func(t *testing.T) { t.Parallel(); testChangeNotices(t, newFixture(t)) })
+	t.Run("notices of reminders", func(t *testing.T) { t.Parallel(); testReminderNotices(t, newFixture(t)) })
 	t.Run("concurrent bookings", func(t *testing.T) { t.Parallel(); testConcurrentBookings(t, newFixture(t)) })
 	t.Run("concurrent moves", func(t *testing.T) { t.Parallel(); testConcurrentMoves(t, newFixture(t)) })
 	t.Run("concurrent queue", func(t *testing.T) { t.Parallel(); testConcurrentQueue(t, newFixture(t)) })
+	t.Run("concurrent reminders", func(t *testing.T) { t.Parallel(); testConcurrentReminders(t, newFixture(t)) })
 }
 
 // t0 is the suite's reference time, Monday 2026-03-02 09:00 China time.
@@ -391,15 +404,20 @@ func testHousekeeping(t *testing.T, f *Fixture) {
 		t.Fatalf("CheckIn: %v", err)
 	}
 	now := slot("10:00") // the 09:30 slot has just ended
-	marked, err := s.MarkNoShows(ctx, now)
+	due, err := s.DueNoShows(ctx, now, 10)
 	if err != nil {
-		t.Fatalf("MarkNoShows: %v", err)
+		t.Fatalf("DueNoShows: %v", err)
 	}
-	if len(marked) != 1 || marked[0].ID != early.ID || marked[0].Status != appointments.NoShow || !marked[0].NoShowAt.Equal(now) {
-		t.Errorf("MarkNoShows: got %v, want only the unchecked 09:30 booking", marked)
+	if len(due) != 1 || due[0].ID != early.ID {
+		t.Fatalf("DueNoShows: got %d bookings, want only the unchecked 09:30 one", len(due))
 	}
-	if again, err := s.MarkNoShows(ctx, now); err != nil || len(again) != 0 {
-		t.Errorf("MarkNoShows again: got %d, %v; want none", len(again), err)
+	marked, err := s.Transition(ctx, early.ID, appointments.Booked, appointments.NoShow, now,
+		&appointments.Event{ID: ids.New(), BookingID: early.ID, At: now, Kind: appointments.EventNoShow})
+	if err != nil || marked.Status != appointments.NoShow || !marked.NoShowAt.Equal(now) {
+		t.Errorf("mark the no-show: got %+v, %v", marked, err)
+	}
+	if again, err := s.DueNoShows(ctx, now, 10); err != nil || len(again) != 0 {
+		t.Errorf("DueNoShows after marking: got %d, %v; want none", len(again), err)
 	}
 	if evs, _ := s.FindEvents(ctx, early.ID); len(evs) != 2 || evs[1].Kind != appointments.EventNoShow {
 		t.Errorf("events of the no-show: %+v", evs)
@@ -413,18 +431,28 @@ func testHousekeeping(t *testing.T, f *Fixture) {
 	}
 
 	// Reminders: slots starting within the next day, once each.
-	got, err := s.ClaimReminders(ctx, now, now.Add(24*time.Hour), 10)
+	got, err := s.DueReminders(ctx, now, now.Add(24*time.Hour), 10)
 	if err != nil {
-		t.Fatalf("ClaimReminders: %v", err)
+		t.Fatalf("DueReminders: %v", err)
 	}
-	ids := map[string]bool{}
-	for _, b := range got {
-		ids[b.ID] = true
+	if len(got) != 2 || got[0].ID != late.ID || got[1].ID != tomorrow.ID {
+		t.Fatalf("DueReminders: got %d bookings, want the 11:00 one and tomorrow's, in that order", len(got))
 	}
-	if len(got) != 2 || !ids[late.ID] || !ids[tomorrow.ID] {
-		t.Errorf("ClaimReminders: got %d bookings, want the 11:00 one and tomorrow's", len(got))
+	if first, _ := s.DueReminders(ctx, now, now.Add(24*time.Hour), 1); len(first) != 1 || first[0].ID != late.ID {
+		t.Errorf("DueReminders with limit 1: got %d, want the 11:00 booking", len(first))
 	}
-	if again, _ := s.ClaimReminders(ctx, now, now.Add(24*time.Hour), 10); len(again) != 0 {
-		t.Errorf("reminders claimed twice: %d", len(again))
+	if err := s.ClaimReminder(ctx, late.ID, late.Slot(), now); err != nil {
+		t.Errorf("ClaimReminder: %v", err)
+	}
+	if r, _ := s.FindBooking(ctx, late.ID); r == nil || !r.RemindedAt.Equal(now) {
+		t.Errorf("the claimed booking is not marked reminded: %+v", r)
+	}
+	wantErr(t, "claim a reminder twice", s.ClaimReminder(ctx, late.ID, late.Slot(), now), appointments.ErrStale)
+	moved := tomorrow.Slot()
+	moved.Start = moved.Start.Add(30 * time.Minute)
+	wantErr(t, "claim a reminder for a slot the booking no longer holds", s.ClaimReminder(ctx, tomorrow.ID, moved, now), appointments.ErrStale)
+	wantErr(t, "claim a reminder of a checked-in booking", s.ClaimReminder(ctx, checked.ID, checked.Slot(), now), appointments.ErrStale)
+	if rest, _ := s.DueReminders(ctx, now, now.Add(24*time.Hour), 10); len(rest) != 1 || rest[0].ID != tomorrow.ID {
+		t.Errorf("DueReminders after a claim: got %d, want tomorrow's only", len(rest))
 	}
 }
