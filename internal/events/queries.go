@@ -214,3 +214,30 @@ func compress(ix *grid.Index, cells []string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Visibility returns a test of which events the actor may see, for
+// filtering live changes the way [Service.List] filters listings.
+func (s *Service) Visibility(ctx context.Context, actor Actor) (func(*Event) bool, error) {
+	sc, err := s.scope(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if sc.All {
+		return func(*Event) bool { return true }, nil
+	}
+	return func(ev *Event) bool {
+		if sc.Account != "" && (ev.ReporterID == sc.Account || ev.AssigneeWorker == sc.Account) {
+			return true
+		}
+		if sc.Department != "" && ev.AssigneeDept == sc.Department {
+			return true
+		}
+		chain := ev.ChainString()
+		for _, c := range sc.Chains {
+			if chain == c || strings.HasPrefix(chain, c+"/") {
+				return true
+			}
+		}
+		return false
+	}, nil
+}

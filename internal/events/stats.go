@@ -149,6 +149,8 @@ type CategoryStats struct {
 	Parent                    string
 	Reported, Closed, Overdue int64
 	MeanHours, MedianHours    float64
+	Seconds                   int64     // handling seconds of the closed
+	Hist                      Histogram // their handling times
 }
 
 // MaxStatsDays bounds the period of a statistics query (ten years).
@@ -185,7 +187,7 @@ func (s *Service) Stats(ctx context.Context, actor Actor, gridCode string, from,
 		seconds += r.Seconds
 		all.Add(r.Hist)
 		cs := CategoryStats{Code: r.Category, Name: r.Category, Reported: r.Reported, Closed: r.Closed, Overdue: r.Overdue,
-			MedianHours: r.Hist.Median() / 3600}
+			MedianHours: r.Hist.Median() / 3600, Seconds: r.Seconds, Hist: r.Hist}
 		if c := cats.Find(r.Category); c != nil {
 			cs.Name, cs.NameEN, cs.Parent = c.Name, c.NameEN, c.Parent
 		}
