@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -71,6 +72,25 @@ func writeGraduates(env Env, n int, dir string) error {
 	return errors.Join(pf.Sync(), ef.Sync())
 }
 
+// graduateApplication is the JSON of an employer's application for a
+// graduate.
+type graduateApplication struct {
+	ItemCode  string              `json:"item_code"`
+	Form      graduateForm        `json:"form"`
+	Materials []map[string]string `json:"materials"`
+	Delivery  map[string]string   `json:"delivery"`
+}
+
+type graduateForm struct {
+	Channel       string `json:"channel"`
+	Name          string `json:"name"`
+	IDNumber      string `json:"id_number"`
+	Phone         string `json:"phone"`
+	CertificateNo string `json:"certificate_no"`
+	DegreeNo      string `json:"degree_certificate_no"`
+	Verification  string `json:"verification_code"`
+}
+
 // approvalLoad is one run of `pengcheng loadgen approval`.
 type approvalLoad struct {
 	url, login, password string
@@ -102,22 +122,21 @@ func (p *approvalLoad) run(ctx context.Context, env Env) error {
 	}
 	rep := loadgen.Run(ctx, p.plan, func(ctx context.Context, i int) (string, error) {
 		g := gs[(p.offset+i)%len(gs)]
-		body := map[string]any{"item_code": "4403-SZRS-001",
-			"form": map[string]string{"channel": "employer", "name": g.Name, "id_number": g.IDNumber, "phone": "13900000000",
-				"certificate_no": g.CertificateNo, "degree_certificate_no": g.DegreeNo, "verification_code": "LOADTEST"},
-			"materials": mats, "delivery": map[string]string{"method": "pickup", "hall": "SMZX"}}
-		var out struct {
-			State  string `json:"state"`
-			Detail string `json:"detail"`
+		body, err := json.Marshal(graduateApplication{ItemCode: "4403-SZRS-001",
+			Form: graduateForm{Channel: "employer", Name: g.Name, IDNumber: g.IDNumber, Phone: "13900000000",
+				CertificateNo: g.CertificateNo, DegreeNo: g.DegreeNo, Verification: "LOADTEST"},
+			Materials: mats, Delivery: map[string]string{"method": "pickup", "hall": "SMZX"}})
+		if err != nil {
+			return "", err
 		}
-		code, err := c.JSON(ctx, http.MethodPost, "/api/v1/applications", body, &out)
+		code, res, err := c.Post(ctx, "/api/v1/applications", body)
 		if err != nil {
 			return "", err
 		}
 		if code != http.StatusCreated {
-			return "", fmt.Errorf("status %d: %s", code, out.Detail)
+			return "", fmt.Errorf("status %d: %s", code, loadgen.Field(res, "detail"))
 		}
-		return out.State, nil
+		return loadgen.Field(res, "state"), nil
 	})
 	fmt.Fprintln(env.Stderr)
 	fmt.Fprintln(env.Stdout, rep.String())

@@ -80,6 +80,41 @@ func (c *Client) Upload(ctx context.Context, content []byte, contentType string)
 	return blob.SHA256, nil
 }
 
+// Post sends a JSON body and returns the status and the answer's body;
+// the load generator reads what it needs from it without decoding all of
+// it, to spend as little of a shared machine's CPU as it can.
+func (c *Client) Post(ctx context.Context, path string, body []byte) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}
+
+// Field returns the string value of the first "name": "value" pair in a
+// JSON document (without escapes), or "".
+func Field(doc []byte, name string) string {
+	key := []byte(`"` + name + `":"`)
+	i := bytes.Index(doc, key)
+	if i < 0 {
+		return ""
+	}
+	rest := doc[i+len(key):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return string(rest[:j])
+}
+
 // JSON sends body (nil for none) as JSON and decodes the answer into out
 // (nil to discard it); it returns the status.
 func (c *Client) JSON(ctx context.Context, method, path string, body, out any) (int, error) {

@@ -68,3 +68,12 @@ func TestApprovalLoad(t *testing.T) {
 		t.Fatalf("%s; first error %v", rep, rep.FirstError)
 	}
 }
+
+func TestField(t *testing.T) {
+	doc := []byte(`{"serial":"4403","state":"approved","trace":[{"state":"x"}],"detail":"坏"}`)
+	for name, want := range map[string]string{"state": "approved", "serial": "4403", "detail": "坏", "missing": ""} {
+		if got := loadgen.Field(doc, name); got != want {
+			t.Errorf("Field(%s) = %q, want %q", name, got, want)
+		}
+	}
+}
