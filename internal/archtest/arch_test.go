@@ -81,6 +81,7 @@ var domainPackages = []string{
 	"internal/insights",
 	"internal/exchange",
 	"internal/events",
+	"internal/events/open311",
 }
 
 const module = "github.com/pengcheng-gov/pengcheng/"
