@@ -205,18 +205,20 @@ func (w *work) commit(ctx context.Context) error {
 		}
 		it.Event.Version = w.orig[it.Event.ID] + 1
 		it.Event.UpdatedAt = w.now
+		it.Action = w.last[it.Event.ID]
 		items = append(items, it)
 	}
 	if len(items) == 0 {
 		return nil
 	}
-	if err := w.s.store.Write(ctx, items); err != nil {
+	if err := w.s.store.Write(ctx, w.s.origin, items); err != nil {
 		return err
 	}
 	var changes []Change
 	for _, it := range items {
 		if !it.Skipped {
-			changes = append(changes, Change{Action: w.last[it.Event.ID], Event: it.Event.clone(), At: w.now})
+			w.s.recent.apply(it.Event)
+			changes = append(changes, Change{Action: it.Action, Event: it.Event.clone(), At: w.now})
 		}
 	}
 	w.s.d.Broker.Publish(changes...)

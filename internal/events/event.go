@@ -197,8 +197,10 @@ type Filter struct {
 	// covers; the store filters on it.
 	Categories []string
 	// Grid selects the events in this cell (any level). The service passes
-	// the store the cell's chain (codes from the top down joined by "/").
+	// the store the cell's chain (codes from the top down joined by "/"),
+	// and in Street the street of the chain, if it has one.
 	Grid       string
+	Street     string
 	Department string // assigned to this department
 	Worker     string // assigned to this grid worker
 	Reporter   string // reported by this account

@@ -46,7 +46,7 @@ func (s *Service) Trace(ctx context.Context, actor Actor, id string) (*Event, []
 	if err != nil {
 		return nil, nil, fmt.Errorf("event trace: %w", err)
 	}
-	return ev, steps, nil
+	return ev, append([]*Step{ReportStep(ev)}, steps...), nil
 }
 
 // see returns errNotFound unless the work's actor may see ev.
@@ -130,6 +130,7 @@ func (s *Service) List(ctx context.Context, actor Actor, f Filter) (Page, error)
 			return Page{}, errs.Field("grid", "events.grid_unknown", fmt.Sprintf("网格 %.32q 不存在", f.Grid),
 				fmt.Sprintf("there is no grid cell %.32q", f.Grid))
 		}
+		f.Street = streetOf(ix, f.Grid)
 		f.Grid = chainOf(ix, f.Grid)
 	}
 	p, err := s.store.List(ctx, f, scope)
@@ -162,6 +163,7 @@ func (s *Service) scope(ctx context.Context, actor Actor) (Scope, error) {
 		}
 		for _, c := range compress(ix, cells) {
 			sc.Chains = append(sc.Chains, chainOf(ix, c))
+			sc.Streets = append(sc.Streets, streetOf(ix, c))
 		}
 	}
 	return sc, nil
@@ -179,6 +181,17 @@ func chainOf(ix *grid.Index, code string) string {
 		parts[i] = c.Code
 	}
 	return strings.Join(parts, "/")
+}
+
+// streetOf returns the street of the cell code's chain, or "" when the
+// cell is above the streets.
+func streetOf(ix *grid.Index, code string) string {
+	for _, c := range ix.Chain(code) {
+		if c.Level == grid.Street {
+			return c.Code
+		}
+	}
+	return ""
 }
 
 // compress replaces cells whose siblings are all present by their parent,

@@ -123,11 +123,12 @@ func (s *Service) ingest(ctx context.Context, actor Actor, rs []Report) ([]Resul
 	if len(items) == 0 {
 		return out, nil
 	}
-	if err := s.store.Write(ctx, items); err != nil {
+	if err := s.store.Write(ctx, s.origin, items); err != nil {
 		return nil, fmt.Errorf("store reports: %w", err)
 	}
 	changes := make([]Change, len(items))
 	for i, it := range items {
+		s.recent.apply(it.Event)
 		changes[i] = Change{Action: ActReport, Event: it.Event.clone(), At: now}
 	}
 	s.d.Broker.Publish(changes...)
@@ -327,32 +328,18 @@ func (s *Service) existing(ctx context.Context, actor Actor, out []Result) error
 }
 
 // flagSimilar sets SimilarTo on new events that may duplicate an open
-// event (stored, or earlier in the batch) of the same category nearby.
+// event (recent, or earlier in the batch) of the same category nearby.
 func (s *Service) flagSimilar(ctx context.Context, out []Result) error {
-	radius, window := s.d.Config.DuplicateRadiusM, s.d.Config.DuplicateWindow
-	var fresh []*Event
+	if err := s.recent.ensure(ctx, s.store, s.Now()); err != nil {
+		return err
+	}
+	batch := newRecent(s.d.Config.DuplicateRadiusM, s.d.Config.DuplicateWindow)
 	for _, r := range out {
 		if r.Err != nil || r.Existing {
 			continue
 		}
-		ev := r.Event
-		dLat := radius / 111320
-		dLon := dLat / math.Max(math.Cos(ev.Lat*math.Pi/180), 0.01)
-		cands, err := s.store.Similar(ctx, ev.Category, ev.Lon-dLon, ev.Lat-dLat, ev.Lon+dLon, ev.Lat+dLat, ev.ReportedAt.Add(-window))
-		if err != nil {
-			return fmt.Errorf("find similar events: %w", err)
-		}
-		best, bestD := "", math.Inf(1)
-		for _, c := range append(cands, fresh...) {
-			if c.Category != ev.Category || c.ReportedAt.Before(ev.ReportedAt.Add(-window)) || c.ReportedAt.After(ev.ReportedAt.Add(window)) {
-				continue
-			}
-			if d := DistanceM(c.Lon, c.Lat, ev.Lon, ev.Lat); d <= radius && d < bestD {
-				best, bestD = c.ID, d
-			}
-		}
-		ev.SimilarTo = best
-		fresh = append(fresh, ev)
+		r.Event.SimilarTo = s.recent.find(r.Event, batch)
+		batch.add(r.Event)
 	}
 	return nil
 }
@@ -367,18 +354,25 @@ func DistanceM(lon1, lat1, lon2, lat2 float64) float64 {
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
 }
 
-// reportItem is the write of a new event: its report step and its counts.
+// reportItem is the write of a new event and its counts. The report
+// itself is the event's row: the first step of its trace is made from it
+// ([ReportStep]), not stored again.
 func reportItem(ev *Event) *Item {
-	st := &Step{EventID: ev.ID, Seq: 1, Action: ActReport, From: "", To: Reported, ActorID: ev.ReporterID,
-		ActorName: ev.ReporterName, ActorRole: reporterRole(ev), At: ev.ReportedAt, Where: &Point{ev.Lon, ev.Lat},
-		Note: ev.Description, Department: ev.RouteDept, Zone: ev.RouteZone, Target: ev.SimilarTo, Photos: ev.Photos}
 	ev.Steps = 1
 	day := DayOf(ev.ReportedAt)
 	deltas := make([]StatDelta, len(ev.Chain))
 	for i, g := range ev.Chain {
 		deltas[i] = StatDelta{Grid: g, Day: day, Category: ev.Category, Finest: i == len(ev.Chain)-1, Reported: 1, Bucket: -1}
 	}
-	return &Item{New: true, Event: ev, Steps: []*Step{st}, Stats: deltas}
+	return &Item{New: true, Event: ev, Stats: deltas, Action: ActReport}
+}
+
+// ReportStep is the first step of ev's trace: the report, as the event
+// records it.
+func ReportStep(ev *Event) *Step {
+	return &Step{EventID: ev.ID, Seq: 1, Action: ActReport, From: "", To: Reported, ActorID: ev.ReporterID,
+		ActorName: ev.ReporterName, ActorRole: reporterRole(ev), At: ev.ReportedAt, Where: &Point{ev.Lon, ev.Lat},
+		Note: ev.Description, Department: ev.RouteDept, Zone: ev.RouteZone, Target: ev.SimilarTo, Photos: ev.Photos}
 }
 
 func reporterRole(ev *Event) string {

@@ -13,6 +13,7 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/files"
 	"github.com/pengcheng-gov/pengcheng/internal/grid"
 	"github.com/pengcheng-gov/pengcheng/internal/identity"
+	"github.com/pengcheng-gov/pengcheng/internal/ids"
 )
 
 // Grids gives the current grid index; grid.Service implements it.
@@ -93,9 +94,11 @@ type Deps struct {
 // escalation, statistics and live changes. It is safe for concurrent use,
 // and several instances may share one database.
 type Service struct {
-	d     Deps
-	store Store
-	cats  categoryCache
+	d      Deps
+	store  Store
+	cats   categoryCache
+	recent *recent
+	origin string // this instance, in the change feed
 
 	centMu sync.Mutex
 	centIx *grid.Index
@@ -117,7 +120,8 @@ func NewService(d Deps) (*Service, error) {
 		d.Broker = NewBroker()
 	}
 	d.Config.complete()
-	s := &Service{d: d, store: d.Store}
+	s := &Service{d: d, store: d.Store, origin: ids.New(),
+		recent: newRecent(d.Config.DuplicateRadiusM, d.Config.DuplicateWindow)}
 	s.cats = categoryCache{store: d.Store, ttl: 10 * time.Second}
 	return s, nil
 }

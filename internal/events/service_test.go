@@ -494,3 +494,73 @@ func TestConcurrentDispatch(t *testing.T) {
 		}
 	})
 }
+
+// TestFollow: a second instance on the same database publishes the first
+// one's changes on its own broker and flags duplicates of its reports.
+func TestFollow(t *testing.T) {
+	dbtest.ForEachDialect(t, func(t *testing.T, d *db.DB) {
+		e := env(t, d)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		other, err := events.NewService(events.Deps{Store: e.Store, Grid: et.StaticGrid{Ix: e.Grid}, Now: e.Clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := other.Broker().Subscribe(10)
+		defer sub.Close()
+		own := e.Service.Broker().Subscribe(10)
+		defer own.Close()
+		r := et.ReportIn(t, e.Grid, "SZ01", et.XinanMicro)
+		first := r
+		first.Category = "SR01"
+		if _, err := other.Report(ctx, et.Actor(t, e.Citizen), first); err != nil { // loads other's cache of recent events
+			t.Fatal(err)
+		}
+		<-sub.C // its own report
+		select {
+		case c := <-own.C:
+			t.Fatalf("an instance without Follow published another's change %v", c.Action)
+		case <-time.After(50 * time.Millisecond):
+		}
+		go other.Follow(ctx, 20*time.Millisecond)
+		time.Sleep(100 * time.Millisecond) // the follower starts at the feed's head
+		ev := e.Report(t, et.Actor(t, e.Citizen), r)
+		select {
+		case c := <-sub.C:
+			if c.Action == events.ActReport && c.Event.ID == ev.ID {
+				break
+			}
+			t.Fatalf("the follower published %v %s", c.Action, c.Event.ID)
+		case <-time.After(5 * time.Second):
+			t.Fatal("the other instance's report was not published")
+		}
+		e.Act(t, et.Actor(t, e.Dispatcher), ev.ID, events.Action{Kind: events.ActDispatch})
+		select {
+		case c := <-sub.C:
+			if c.Action != events.ActDispatch || c.Event.State != events.Dispatched {
+				t.Errorf("published %v in state %s", c.Action, c.Event.State)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the dispatch was not published")
+		}
+		for len(own.C) > 0 {
+			<-own.C
+		}
+		dup, err := other.Report(ctx, et.Actor(t, e.Citizen), r)
+		if err != nil || dup.SimilarTo != ev.ID {
+			t.Errorf("the follower's instance did not flag a duplicate: %+v, %v", dup, err)
+		}
+		select {
+		case c := <-sub.C:
+			if c.Event.ID != dup.ID {
+				t.Errorf("an instance published %s; its own report %s only once", c.Event.ID, dup.ID)
+			}
+		case <-time.After(time.Second):
+		}
+		select {
+		case c := <-sub.C:
+			t.Errorf("an instance republished %v %s from the feed", c.Action, c.Event.ID)
+		case <-time.After(200 * time.Millisecond):
+		}
+	})
+}

@@ -6,8 +6,8 @@ import (
 )
 
 // Item is one event's part of a [Store.Write]: a new event or a new
-// version of a stored one, with its trace entries and the statistics it
-// changes.
+// version of a stored one, with its trace entries (after the report, which
+// is the event's row) and the statistics it changes.
 type Item struct {
 	// New says Event is inserted (its Code is assigned by the store from
 	// the daily sequence of the China day of ReceivedAt); otherwise it
@@ -22,6 +22,8 @@ type Item struct {
 	// errs.Conflict.
 	Optional bool
 	Skipped  bool
+	// Action is the change the item makes, for the feed.
+	Action ActionKind
 }
 
 // StatDelta is a change of the aggregates of one grid cell, day and
@@ -50,6 +52,20 @@ type StatRow struct {
 	Hist     Histogram
 }
 
+// FeedEntry is one write in the change feed.
+type FeedEntry struct {
+	Seq     int64
+	Origin  string // the service instance that wrote it
+	At      time.Time
+	Changes []FeedChange
+}
+
+// FeedChange is one event changed by a write.
+type FeedChange struct {
+	Action ActionKind
+	ID     string
+}
+
 // HeatCell is how many events were reported in a cell in a period.
 type HeatCell struct {
 	Cell string
@@ -58,11 +74,12 @@ type HeatCell struct {
 
 // Scope limits a listing to what an actor may see. All sees everything;
 // otherwise an event is visible when it lies in one of Chains (chain
-// prefixes of cells), is assigned to Department, or was reported by or
-// assigned to Account.
+// prefixes of cells, with the street each lies in, or "", in Streets), is
+// assigned to Department, or was reported by or assigned to Account.
 type Scope struct {
 	All        bool
 	Chains     []string
+	Streets    []string
 	Department string
 	Account    string
 }
@@ -92,10 +109,11 @@ type Store interface {
 	SaveCategory(ctx context.Context, c *Category) error
 
 	// Write applies items in one transaction: inserts, version-checked
-	// updates, trace entries and aggregate changes. Writes of single items
-	// from concurrent callers may share a transaction (group commit); every
-	// call returns once its items are durable.
-	Write(ctx context.Context, items []*Item) error
+	// updates, trace entries, aggregate changes, and one entry of the
+	// change feed by origin listing the items written. Writes of single
+	// items from concurrent callers may share a transaction (group
+	// commit); every call returns once its items are durable.
+	Write(ctx context.Context, origin string, items []*Item) error
 	Event(ctx context.Context, id string) (*Event, error)
 	EventByCode(ctx context.Context, code string) (*Event, error)
 	// EventsByID returns the stored events among ids, in any order.
@@ -103,12 +121,13 @@ type Store interface {
 	// EventsByClientRef returns the events reporter reported with any of
 	// refs, by ref.
 	EventsByClientRef(ctx context.Context, reporter string, refs []string) (map[string]*Event, error)
-	// Similar returns open, unmerged events of category reported at or
-	// after since whose points lie in the box.
-	Similar(ctx context.Context, category string, minLon, minLat, maxLon, maxLat float64, since time.Time) ([]*Event, error)
+	// Recent returns the open, unmerged events reported at or after
+	// since, with ID, Category, Lon, Lat and ReportedAt only.
+	Recent(ctx context.Context, since time.Time) ([]*Event, error)
 	// Merged returns the open events merged into id.
 	Merged(ctx context.Context, id string) ([]*Event, error)
-	// Trace returns an event's steps in order.
+	// Trace returns an event's stored steps in order (the report, step 1,
+	// is the event's row itself).
 	Trace(ctx context.Context, id string) ([]*Step, error)
 	// List returns one page of the events that match f within scope,
 	// newest reported first.
@@ -124,6 +143,16 @@ type Store interface {
 	// HeatMonths does so for whole months (Day values with day 0).
 	HeatDays(ctx context.Context, from, to Day) ([]HeatCell, error)
 	HeatMonths(ctx context.Context, from, to Day) ([]HeatCell, error)
+
+	// FeedHead returns the sequence number of the newest feed entry (0
+	// when empty).
+	FeedHead(ctx context.Context) (int64, error)
+	// Feed returns up to limit feed entries after seq, in order, and the
+	// entries whose numbers are among also (gaps seen earlier that may
+	// have committed since).
+	Feed(ctx context.Context, after int64, also []int64, limit int) ([]FeedEntry, error)
+	// TrimFeed deletes the feed entries written before a time.
+	TrimFeed(ctx context.Context, before time.Time) error
 
 	// SetWorkerCells replaces the cells a grid worker is assigned to.
 	SetWorkerCells(ctx context.Context, account string, cells []string, by string, at time.Time) error

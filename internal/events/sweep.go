@@ -19,6 +19,9 @@ const sweepPage = 500
 // The platform's housekeeping calls it every minute.
 func (s *Service) Sweep(ctx context.Context, now time.Time) (int, error) {
 	now = now.UTC().Truncate(time.Microsecond)
+	if err := s.store.TrimFeed(ctx, now.Add(-feedKeep)); err != nil {
+		return 0, fmt.Errorf("trim the event feed: %w", err)
+	}
 	total := 0
 	for range 1000 {
 		evs, err := s.store.DueForEscalation(ctx, now, sweepPage)

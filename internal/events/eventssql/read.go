@@ -119,12 +119,24 @@ func (s *Store) EventsByClientRef(ctx context.Context, reporter string, refs []s
 	return out, nil
 }
 
-// Similar implements events.Store.
-func (s *Store) Similar(ctx context.Context, category string, minLon, minLat, maxLon, maxLat float64, since time.Time) ([]*events.Event, error) {
-	return s.queryEvents(ctx, `SELECT `+eventCols+` FROM events
-		WHERE category = ? AND lat BETWEEN ? AND ? AND state <> 'closed' AND duplicate_of = ''
-		AND lon BETWEEN ? AND ? AND reported_at >= ? ORDER BY reported_at LIMIT 50`,
-		category, minLat, maxLat, minLon, maxLon, since.UTC())
+// Recent implements events.Store.
+func (s *Store) Recent(ctx context.Context, since time.Time) ([]*events.Event, error) {
+	rows, err := s.db.Query(ctx, `SELECT id, category, lon, lat, reported_at FROM events
+		WHERE reported_at >= ? AND state <> 'closed' AND duplicate_of = ''`, since.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("query recent events: %w", err)
+	}
+	defer rows.Close()
+	var out []*events.Event
+	for rows.Next() {
+		ev := &events.Event{State: events.Reported}
+		if err := rows.Scan(&ev.ID, &ev.Category, &ev.Lon, &ev.Lat, &ev.ReportedAt); err != nil {
+			return nil, fmt.Errorf("scan recent event: %w", err)
+		}
+		ev.ReportedAt = ev.ReportedAt.UTC()
+		out = append(out, ev)
+	}
+	return out, rows.Err()
 }
 
 // Merged implements events.Store.
@@ -164,8 +176,12 @@ func (s *Store) Trace(ctx context.Context, id string) ([]*events.Step, error) {
 	return out, rows.Err()
 }
 
-// chainRange is the condition "in the cell whose chain is c".
-func chainRange(c string) (string, []any) {
+// chainRange is the condition "in the cell whose chain is c (in street,
+// if not empty)": the street narrows it through its index.
+func chainRange(c, street string) (string, []any) {
+	if street != "" {
+		return `(street = ? AND (chain = ? OR (chain >= ? AND chain < ?)))`, []any{street, c, c + "/", c + "0"}
+	}
 	return `(chain = ? OR (chain >= ? AND chain < ?))`, []any{c, c + "/", c + "0"}
 }
 
@@ -192,7 +208,7 @@ func (s *Store) List(ctx context.Context, f events.Filter, scope events.Scope) (
 		add(`category IN (`+inList(len(a))+`)`, a...)
 	}
 	if f.Grid != "" {
-		c, a := chainRange(f.Grid)
+		c, a := chainRange(f.Grid, f.Street)
 		add(c, a...)
 	}
 	for col, v := range map[string]string{"assignee_dept": f.Department, "assignee_worker": f.Worker, "reporter_id": f.Reporter} {
@@ -239,8 +255,12 @@ func (s *Store) List(ctx context.Context, f events.Filter, scope events.Scope) (
 func scopeCond(sc events.Scope) (string, []any) {
 	var ors []string
 	var args []any
-	for _, c := range sc.Chains {
-		cond, a := chainRange(c)
+	for i, c := range sc.Chains {
+		street := ""
+		if i < len(sc.Streets) {
+			street = sc.Streets[i]
+		}
+		cond, a := chainRange(c, street)
 		ors, args = append(ors, cond), append(args, a...)
 	}
 	if sc.Department != "" {

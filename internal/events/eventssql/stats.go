@@ -2,7 +2,9 @@ package eventssql
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pengcheng-gov/pengcheng/internal/db"
@@ -151,4 +153,55 @@ func (s *Store) Patrols(ctx context.Context, account string, since time.Time, li
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// FeedHead implements events.Store.
+func (s *Store) FeedHead(ctx context.Context) (int64, error) {
+	var seq sql.NullInt64
+	if err := s.db.QueryRow(ctx, `SELECT MAX(seq) FROM event_feed`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("event feed head: %w", err)
+	}
+	return seq.Int64, nil
+}
+
+// Feed implements events.Store.
+func (s *Store) Feed(ctx context.Context, after int64, also []int64, limit int) ([]events.FeedEntry, error) {
+	q := `SELECT seq, origin, at, changes FROM event_feed WHERE seq > ?`
+	args := []any{after}
+	if len(also) > 0 {
+		q += ` OR seq IN (` + inList(len(also)) + `)`
+		for _, n := range also {
+			args = append(args, n)
+		}
+	}
+	rows, err := s.db.Query(ctx, q+` ORDER BY seq LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("read the event feed: %w", err)
+	}
+	defer rows.Close()
+	var out []events.FeedEntry
+	for rows.Next() {
+		var e events.FeedEntry
+		var changes string
+		if err := rows.Scan(&e.Seq, &e.Origin, &e.At, &changes); err != nil {
+			return nil, fmt.Errorf("scan the event feed: %w", err)
+		}
+		e.At = e.At.UTC()
+		for _, c := range strings.Split(changes, ";") {
+			action, id, ok := strings.Cut(c, " ")
+			if ok {
+				e.Changes = append(e.Changes, events.FeedChange{Action: events.ActionKind(action), ID: id})
+			}
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// TrimFeed implements events.Store.
+func (s *Store) TrimFeed(ctx context.Context, before time.Time) error {
+	if _, err := s.db.Exec(ctx, `DELETE FROM event_feed WHERE at < ?`, before.UTC()); err != nil {
+		return fmt.Errorf("trim the event feed: %w", err)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pengcheng-gov/pengcheng/internal/db"
 	"github.com/pengcheng-gov/pengcheng/internal/errs"
@@ -22,18 +23,15 @@ const (
 
 // Write implements events.Store. A single item goes through the group
 // committer; several are one transaction of their own.
-func (s *Store) Write(ctx context.Context, items []*events.Item) error {
+func (s *Store) Write(ctx context.Context, origin string, items []*events.Item) error {
 	if len(items) == 0 {
 		return nil
 	}
-	if len(items) == 1 {
-		return s.batcher.Do(ctx, func(ctx context.Context, tx *db.Tx) error { return write(ctx, tx, items) })
-	}
-	return s.db.WithTx(ctx, func(tx *db.Tx) error { return write(ctx, tx, items) })
+	return s.batcher.Do(ctx, func(ctx context.Context, tx *db.Tx) error { return write(ctx, tx, origin, items) })
 }
 
 // write applies items in tx.
-func write(ctx context.Context, tx *db.Tx, items []*events.Item) error {
+func write(ctx context.Context, tx *db.Tx, origin string, items []*events.Item) error {
 	var fresh []*events.Event
 	var updates []*events.Item
 	for _, it := range items {
@@ -67,7 +65,37 @@ func write(ctx context.Context, tx *db.Tx, items []*events.Item) error {
 	if err := insertSteps(ctx, tx, steps); err != nil {
 		return err
 	}
-	return applyStats(ctx, tx, deltas)
+	if err := applyStats(ctx, tx, deltas); err != nil {
+		return err
+	}
+	return appendFeed(ctx, tx, origin, items)
+}
+
+// appendFeed records the items written in the change feed.
+func appendFeed(ctx context.Context, tx *db.Tx, origin string, items []*events.Item) error {
+	var b strings.Builder
+	at := time.Time{}
+	for _, it := range items {
+		if it.Skipped {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(string(it.Action))
+		b.WriteByte(' ')
+		b.WriteString(it.Event.ID)
+		if it.Event.UpdatedAt.After(at) {
+			at = it.Event.UpdatedAt
+		}
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO event_feed (origin, at, changes) VALUES (?, ?, ?)`, origin, at.UTC(), b.String()); err != nil {
+		return fmt.Errorf("append to the event feed: %w", err)
+	}
+	return nil
 }
 
 // number gives new events their codes from the daily sequences.
@@ -264,7 +292,28 @@ var statCols = func() string {
 const nStatCols = 7 + events.Buckets
 
 func upsertStats(ctx context.Context, tx *db.Tx, keys []statKey, sums map[statKey]*statSum) error {
-	for chunk := range slices.Chunk(keys, statChunk) {
+	// Rows that only count reports (most, when reports come in) take the
+	// narrow statement: four values to bind instead of thirty-one.
+	var reports, full []statKey
+	for _, k := range keys {
+		if s := sums[k]; s.closed == 0 && s.overdue == 0 && s.seconds == 0 {
+			reports = append(reports, k)
+		} else {
+			full = append(full, k)
+		}
+	}
+	for chunk := range slices.Chunk(reports, heatChunk) {
+		args := make([]any, 0, len(chunk)*4)
+		for _, k := range chunk {
+			args = append(args, k.grid, int(k.day), k.category, sums[k].reported)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO event_stats (grid, day, category, reported) VALUES `+placeholders(len(chunk), 4)+`
+			ON CONFLICT (grid, day, category) DO UPDATE SET reported = event_stats.reported + excluded.reported`, args...)
+		if err != nil {
+			return fmt.Errorf("update event statistics: %w", err)
+		}
+	}
+	for chunk := range slices.Chunk(full, statChunk) {
 		args := make([]any, 0, len(chunk)*nStatCols)
 		for _, k := range chunk {
 			s := sums[k]

@@ -132,12 +132,9 @@ func NewEvent(ix *grid.Index, code, category string, at time.Time) *events.Event
 	return ev
 }
 
-// NewItem wraps a new event with its report step and report counts.
+// NewItem wraps a new event with its report counts.
 func NewItem(ev *events.Event) *events.Item {
-	st := &events.Step{EventID: ev.ID, Seq: 1, Action: events.ActReport, To: events.Reported, ActorID: ev.ReporterID,
-		ActorName: ev.ReporterName, ActorRole: "reporter", At: ev.ReportedAt, Where: &events.Point{Lon: ev.Lon, Lat: ev.Lat},
-		Note: ev.Description}
-	it := &events.Item{New: true, Event: ev, Steps: []*events.Step{st}}
+	it := &events.Item{New: true, Event: ev, Action: events.ActReport}
 	for i, g := range ev.Chain {
 		it.Stats = append(it.Stats, events.StatDelta{Grid: g, Day: events.DayOf(ev.ReportedAt), Category: ev.Category,
 			Finest: i == len(ev.Chain)-1, Reported: 1, Bucket: -1})

@@ -38,6 +38,7 @@ func StoreSuite(t *testing.T, newFixture func(t *testing.T) *Fixture) {
 		"workers":          testWorkers,
 		"concurrent":       testConcurrentWrites,
 		"client reference": testClientRef,
+		"feed":             testFeed,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -48,7 +49,7 @@ func StoreSuite(t *testing.T, newFixture func(t *testing.T) *Fixture) {
 
 func mustWrite(t *testing.T, s events.Store, items ...*events.Item) {
 	t.Helper()
-	if err := s.Write(context.Background(), items); err != nil {
+	if err := s.Write(context.Background(), "suite", items); err != nil {
 		t.Fatalf("write: %v", err)
 	}
 }
@@ -117,10 +118,8 @@ func testInsert(t *testing.T, f *Fixture, ix *grid.Index) {
 	if _, err := s.Event(ctx, "missing"); !errs.Is(err, errs.NotFound) {
 		t.Errorf("missing event = %v, want not found", err)
 	}
-	steps, err := s.Trace(ctx, a.ID)
-	if err != nil || len(steps) != 1 || steps[0].Action != events.ActReport || steps[0].Where == nil ||
-		steps[0].Where.Lon != a.Lon || !steps[0].At.Equal(T0) {
-		t.Errorf("trace = %+v, %v", steps, err)
+	if steps, err := s.Trace(ctx, a.ID); err != nil || len(steps) != 0 {
+		t.Errorf("trace of a new event = %+v, %v; want none stored", steps, err)
 	}
 	evs, err := s.EventsByID(ctx, []string{a.ID, b.ID, "missing"})
 	if err != nil || len(evs) != 2 {
@@ -143,15 +142,15 @@ func testUpdate(t *testing.T, f *Fixture, ix *grid.Index) {
 			Stats: []events.StatDelta{{Grid: XinanMicro, Day: events.DayOf(T0), Category: "XF01", Overdue: 1, Bucket: -1}}}
 	}
 	stale := change(false, 3)
-	if err := s.Write(ctx, []*events.Item{stale}); !errs.Is(err, errs.Conflict) {
+	if err := s.Write(ctx, "suite", []*events.Item{stale}); !errs.Is(err, errs.Conflict) {
 		t.Errorf("stale update = %v, want conflict", err)
 	}
 	skipped := change(true, 3)
-	if err := s.Write(ctx, []*events.Item{skipped, NewItem(NewEvent(ix, XinanMicro, "SR01", T0))}); err != nil || !skipped.Skipped {
+	if err := s.Write(ctx, "suite", []*events.Item{skipped, NewItem(NewEvent(ix, XinanMicro, "SR01", T0))}); err != nil || !skipped.Skipped {
 		t.Errorf("optional stale update: %v, skipped %v", err, skipped.Skipped)
 	}
-	if steps, _ := s.Trace(ctx, ev.ID); len(steps) != 1 {
-		t.Errorf("a skipped item wrote %d steps", len(steps)-1)
+	if steps, _ := s.Trace(ctx, ev.ID); len(steps) != 0 {
+		t.Errorf("a skipped item wrote %d steps", len(steps))
 	}
 	if rows, _ := s.Stats(ctx, XinanMicro, events.DayOf(T0), events.DayOf(T0)); sumOverdue(rows) != 0 {
 		t.Errorf("a skipped item counted overdue")
@@ -163,7 +162,7 @@ func testUpdate(t *testing.T, f *Fixture, ix *grid.Index) {
 		!got.ClosedAt.Equal(T0.Add(time.Hour)) {
 		t.Errorf("updated event = %+v, %v", got, err)
 	}
-	if steps, _ := s.Trace(ctx, ev.ID); len(steps) != 2 || steps[1].Department != "SZXF" {
+	if steps, _ := s.Trace(ctx, ev.ID); len(steps) != 1 || steps[0].Department != "SZXF" || steps[0].Seq != 2 {
 		t.Errorf("trace after update = %+v", steps)
 	}
 }
@@ -233,16 +232,20 @@ func testFinders(t *testing.T, f *Fixture, ix *grid.Index) {
 	due := NewEvent(ix, XixiangCell, "XF01", T0)
 	due.EscalateAt = T0.Add(-time.Minute)
 	mustWrite(t, s, NewItem(a), NewItem(near), NewItem(other), NewItem(old), NewItem(merged), NewItem(due))
-	minLon, minLat := Offset(a.Lon, a.Lat-0.001, -100)
-	maxLon, maxLat := Offset(a.Lon, a.Lat+0.001, 100)
-	sim, err := s.Similar(ctx, "XF01", minLon, minLat, maxLon, maxLat, T0.Add(-24*time.Hour))
+	closed := NewEvent(ix, XinanMicro, "XF01", T0)
+	closed.State = events.Closed
+	mustWrite(t, s, NewItem(closed))
+	rec, err := s.Recent(ctx, T0.Add(-24*time.Hour))
 	var got []string
-	for _, e := range sim {
+	for _, e := range rec {
 		got = append(got, e.ID)
+		if e.Category == "" || e.Lon == 0 || e.ReportedAt.IsZero() {
+			t.Errorf("recent event = %+v", e)
+		}
 	}
-	if err != nil || !slices.Contains(got, a.ID) || !slices.Contains(got, near.ID) || slices.Contains(got, other.ID) ||
-		slices.Contains(got, old.ID) || slices.Contains(got, merged.ID) {
-		t.Errorf("similar = %v, %v; want a and near only (not another category, not older, not merged)", got, err)
+	if err != nil || !slices.Contains(got, a.ID) || !slices.Contains(got, near.ID) || !slices.Contains(got, other.ID) ||
+		slices.Contains(got, old.ID) || slices.Contains(got, merged.ID) || slices.Contains(got, closed.ID) {
+		t.Errorf("recent = %v, %v; want the open unmerged events of the day", got, err)
 	}
 	if ms, err := s.Merged(ctx, a.ID); err != nil || len(ms) != 1 || ms[0].ID != merged.ID {
 		t.Errorf("merged = %v, %v", ms, err)
@@ -281,8 +284,9 @@ func testList(t *testing.T, f *Fixture, ix *grid.Index) {
 		want  []int
 	}{
 		{"everything, newest first", events.Filter{}, events.Scope{All: true}, []int{3, 2, 1, 0}},
-		{"a street", events.Filter{Grid: chain(Xinan)}, events.Scope{All: true}, []int{3, 1, 0}},
-		{"a micro-grid", events.Filter{Grid: chain(XinanMicro)}, events.Scope{All: true}, []int{3, 0}},
+		{"a street", events.Filter{Grid: chain(Xinan), Street: Xinan}, events.Scope{All: true}, []int{3, 1, 0}},
+		{"a micro-grid", events.Filter{Grid: chain(XinanMicro), Street: Xinan}, events.Scope{All: true}, []int{3, 0}},
+		{"the district", events.Filter{Grid: chain("440306")}, events.Scope{All: true}, []int{3, 2, 1, 0}},
 		{"the dispatcher's queue", events.Filter{Queue: true}, events.Scope{All: true}, []int{2, 0}},
 		{"a state", events.Filter{States: []events.State{events.Dispatched}}, events.Scope{All: true}, []int{1}},
 		{"categories", events.Filter{Categories: []string{"XF01", "XF02"}}, events.Scope{All: true}, []int{1, 0}},
@@ -290,7 +294,8 @@ func testList(t *testing.T, f *Fixture, ix *grid.Index) {
 		{"synthetic only", events.Filter{Synthetic: "only"}, events.Scope{All: true}, []int{2}},
 		{"a period", events.Filter{Since: T0.Add(time.Minute), Until: T0.Add(3 * time.Minute)}, events.Scope{All: true}, []int{2, 1}},
 		{"a page", events.Filter{Offset: 1, Limit: 2}, events.Scope{All: true}, []int{2, 1}},
-		{"a worker's cells", events.Filter{}, events.Scope{Chains: []string{chain("440306017002")}}, []int{1}},
+		{"a worker's cells", events.Filter{}, events.Scope{Chains: []string{chain("440306017002"), chain(Xixiang)},
+			Streets: []string{Xinan, Xixiang}}, []int{2, 1}},
 		{"a department's scope", events.Filter{}, events.Scope{Department: "SZXF"}, []int{1}},
 		{"a reporter's scope", events.Filter{}, events.Scope{Account: "someone"}, []int{2}},
 		{"an empty scope", events.Filter{}, events.Scope{}, nil},
@@ -372,7 +377,7 @@ func testConcurrentWrites(t *testing.T, f *Fixture, ix *grid.Index) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errc <- s.Write(ctx, []*events.Item{NewItem(evs[i])})
+			errc <- s.Write(ctx, "suite", []*events.Item{NewItem(evs[i])})
 		}()
 	}
 	wg.Wait()
@@ -407,7 +412,7 @@ func testClientRef(t *testing.T, f *Fixture, ix *grid.Index) {
 	mustWrite(t, s, NewItem(a))
 	b := NewEvent(ix, XinanMicro, "SR01", T0)
 	b.ClientRef = "device-7/1"
-	if err := s.Write(ctx, []*events.Item{NewItem(b)}); !errs.Is(err, errs.Conflict) {
+	if err := s.Write(ctx, "suite", []*events.Item{NewItem(b)}); !errs.Is(err, errs.Conflict) {
 		t.Errorf("a second event with the reporter's reference = %v, want conflict", err)
 	}
 	c := NewEvent(ix, XinanMicro, "SR01", T0)
@@ -416,5 +421,51 @@ func testClientRef(t *testing.T, f *Fixture, ix *grid.Index) {
 	got, err := s.EventsByClientRef(ctx, "reporter-1", []string{"device-7/1", "device-7/2"})
 	if err != nil || len(got) != 1 || got["device-7/1"].ID != a.ID {
 		t.Errorf("by reference = %v, %v", got, err)
+	}
+}
+
+func testFeed(t *testing.T, f *Fixture, ix *grid.Index) {
+	ctx := context.Background()
+	s := f.Store
+	head, err := s.FeedHead(ctx)
+	if err != nil || head != 0 {
+		t.Fatalf("head of an empty feed = %d, %v", head, err)
+	}
+	a, b := NewEvent(ix, XinanMicro, "SR01", T0), NewEvent(ix, XinanMicro, "SR01", T0)
+	if err := s.Write(ctx, "one", []*events.Item{NewItem(a), NewItem(b)}); err != nil {
+		t.Fatal(err)
+	}
+	c := *a
+	c.State, c.Version, c.Steps, c.UpdatedAt = events.Dispatched, 2, 2, T0.Add(time.Hour)
+	stale := c
+	stale.ID = b.ID
+	stale.Version = 5
+	if err := s.Write(ctx, "two", []*events.Item{
+		{Event: &c, Action: events.ActDispatch, Steps: []*events.Step{{EventID: a.ID, Seq: 2, Action: events.ActDispatch, To: events.Dispatched, At: T0}}},
+		{Event: &stale, Action: events.ActEscalate, Optional: true},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	es, err := s.Feed(ctx, 0, nil, 10)
+	if err != nil || len(es) != 2 {
+		t.Fatalf("feed = %+v, %v", es, err)
+	}
+	if es[0].Origin != "one" || len(es[0].Changes) != 2 || es[0].Changes[0] != (events.FeedChange{Action: events.ActReport, ID: a.ID}) {
+		t.Errorf("first entry = %+v", es[0])
+	}
+	if es[1].Origin != "two" || len(es[1].Changes) != 1 || es[1].Changes[0].ID != a.ID || !es[1].At.Equal(T0.Add(time.Hour)) {
+		t.Errorf("second entry = %+v (the skipped item must not appear)", es[1])
+	}
+	if head, _ := s.FeedHead(ctx); head != es[1].Seq {
+		t.Errorf("head = %d, want %d", head, es[1].Seq)
+	}
+	if again, _ := s.Feed(ctx, es[1].Seq, []int64{es[0].Seq}, 10); len(again) != 1 || again[0].Seq != es[0].Seq {
+		t.Errorf("feed after the head with a gap asked again = %+v", again)
+	}
+	if err := s.TrimFeed(ctx, T0.Add(30*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := s.Feed(ctx, 0, nil, 10); len(left) != 1 || left[0].Seq != es[1].Seq {
+		t.Errorf("after trimming = %+v", left)
 	}
 }
