@@ -19,9 +19,12 @@ import (
 // for the registries, and applications for 高校应届毕业生引进入户 offered to
 // a running server through the JSON API, with latency percentiles.
 func runLoadgen(ctx context.Context, env Env, args []string) error {
-	usage := fmt.Errorf("%w: pengcheng loadgen graduates --count N --dir DIR | pengcheng loadgen approval --url URL [--rate R] [--duration D]", errUsage)
+	usage := fmt.Errorf("%w: pengcheng loadgen graduates --count N --dir DIR | pengcheng loadgen approval --url URL [--rate R] [--duration D] | %s", errUsage, loadgenEventsUsage)
 	if len(args) == 0 {
 		return usage
+	}
+	if args[0] == "events" {
+		return runLoadgenEvents(ctx, env, args[1:])
 	}
 	fs := flag.NewFlagSet("pengcheng loadgen "+args[0], flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)

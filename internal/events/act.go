@@ -200,7 +200,7 @@ func (w *work) stat(ev *Event, ds []StatDelta) {
 func (w *work) commit(ctx context.Context) error {
 	var items []*Item
 	for _, it := range w.order {
-		if len(it.Steps) == 0 {
+		if len(it.Steps) == 0 && !it.New {
 			continue
 		}
 		it.Event.Version = w.orig[it.Event.ID] + 1
@@ -216,8 +216,11 @@ func (w *work) commit(ctx context.Context) error {
 	}
 	var changes []Change
 	for _, it := range items {
-		if !it.Skipped {
-			w.s.recent.apply(it.Event)
+		if it.Skipped {
+			continue
+		}
+		w.s.recent.apply(it.Event)
+		if !it.Quiet {
 			changes = append(changes, Change{Action: it.Action, Event: it.Event.clone(), At: w.now})
 		}
 	}

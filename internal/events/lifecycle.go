@@ -257,6 +257,9 @@ func (w *work) markOverdue(ev *Event, late bool) {
 
 // cascade closes the events merged into ev.
 func (w *work) cascade(ctx context.Context, ev *Event, at time.Time) error {
+	if w.items[ev.ID].New { // nothing can have been merged into an event not yet stored
+		return nil
+	}
 	merged, err := w.s.store.Merged(ctx, ev.ID)
 	if err != nil {
 		return fmt.Errorf("merged events: %w", err)

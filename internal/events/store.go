@@ -24,6 +24,9 @@ type Item struct {
 	Skipped  bool
 	// Action is the change the item makes, for the feed.
 	Action ActionKind
+	// Quiet items are left out of the change feed (generated history,
+	// which live streams need not replay).
+	Quiet bool
 }
 
 // StatDelta is a change of the aggregates of one grid cell, day and

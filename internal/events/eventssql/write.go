@@ -76,7 +76,7 @@ func appendFeed(ctx context.Context, tx *db.Tx, origin string, items []*events.I
 	var b strings.Builder
 	at := time.Time{}
 	for _, it := range items {
-		if it.Skipped {
+		if it.Skipped || it.Quiet {
 			continue
 		}
 		if b.Len() > 0 {
