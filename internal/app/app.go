@@ -37,6 +37,12 @@ import (
 	"github.com/pengcheng-gov/pengcheng/internal/config"
 	"github.com/pengcheng-gov/pengcheng/internal/db"
 	"github.com/pengcheng-gov/pengcheng/internal/demo"
+	"github.com/pengcheng-gov/pengcheng/internal/events"
+	"github.com/pengcheng-gov/pengcheng/internal/events/eventssql"
+	"github.com/pengcheng-gov/pengcheng/internal/events/eventsweb"
+	"github.com/pengcheng-gov/pengcheng/internal/events/open311"
+	"github.com/pengcheng-gov/pengcheng/internal/events/open311/open311sql"
+	"github.com/pengcheng-gov/pengcheng/internal/events/open311/open311web"
 	"github.com/pengcheng-gov/pengcheng/internal/exchange"
 	"github.com/pengcheng-gov/pengcheng/internal/exchange/exchangesql"
 	"github.com/pengcheng-gov/pengcheng/internal/exchange/exchangeweb"
@@ -81,6 +87,8 @@ type App struct {
 	Exchange     *exchange.Service
 	Approval     *approval.Service
 	Grid         *grid.Service
+	Events       *events.Service
+	Open311      *open311.Service
 	// Now is the clock every service uses.
 	Now func() time.Time
 
@@ -166,6 +174,14 @@ func (a *App) build(ctx context.Context) error {
 		Catalog: a.catalogReads, Accounts: a.Identity, Cases: a.Cases, Now: a.Now, Log: a.Log}); err != nil {
 		return err
 	}
+	if a.Events, err = events.NewService(events.Deps{Store: eventssql.New(a.DB), Grid: a.Grid, Files: a.Files,
+		Departments: a.Catalog, Accounts: a.Identity, Now: a.Now, Log: a.Log}); err != nil {
+		return err
+	}
+	if a.Open311, err = open311.NewService(open311.Deps{Store: open311sql.New(a.DB), Events: a.Events, Grid: a.Grid,
+		Departments: a.Catalog, Now: a.Now, Log: a.Log}); err != nil {
+		return err
+	}
 	a.Appointments = appointments.NewService(appointmentssql.New(a.DB), a.Notify, a.Catalog, appointments.Policy{}, a.Now, a.Log)
 	return a.buildHTTP()
 }
@@ -208,10 +224,10 @@ func (a *App) buildHTTP() error {
 		Ready:    []web.Pinger{a.DB},
 		Templates: []web.TemplateSet{identityweb.Templates(), ssoweb.Templates(), catalogweb.Templates(),
 			casesweb.Templates(), appointmentsweb.Templates(), insightsweb.Templates(), portalweb.Templates(),
-			notifyweb.Templates(), exchangeweb.Templates(), approvalweb.Templates(), commandweb.Templates()},
+			notifyweb.Templates(), exchangeweb.Templates(), approvalweb.Templates(), commandweb.Templates(), eventsweb.Templates()},
 		SecureCookies: a.Config.SecureCookies,
 		DefaultLang:   a.Config.Lang,
-		CSRFExempt:    ssoweb.CSRFExempt(),
+		CSRFExempt:    append(ssoweb.CSRFExempt(), open311web.CSRFExempt()...),
 		// A form may carry a few uploads of the configured size.
 		MaxBody: 4*a.Config.MaxUploadBytes + 1<<20,
 	})
@@ -276,6 +292,18 @@ func (a *App) buildHTTP() error {
 		return err
 	}
 	command.Routes(srv.Mux)
+	eventPages, err := eventsweb.New(eventsweb.Deps{Service: a.Events, Grid: a.Grid, Files: a.Files, Renderer: srv.Renderer,
+		Cookies: srv.Cookies, Departments: a.Catalog, Accounts: a.Identity, MaxUploadBytes: a.Config.MaxUploadBytes, Log: a.Log})
+	if err != nil {
+		return err
+	}
+	eventPages.Routes(srv.Mux)
+	o311, err := open311web.New(open311web.Deps{Service: a.Open311, Files: a.Files, BaseURL: a.Config.BaseURL,
+		MaxUploadBytes: a.Config.MaxUploadBytes, Log: a.Log})
+	if err != nil {
+		return err
+	}
+	o311.Routes(srv.Mux)
 	pages.Routes(srv.Mux)
 	provider.Routes(srv.Mux)
 	insightPages.Routes(srv.Mux)
@@ -300,7 +328,7 @@ func (a *App) Handler() http.Handler { return a.handler }
 func (a *App) DemoDeps() demo.Deps {
 	return demo.Deps{Divisions: a.Divisions, Catalog: a.Catalog, Identity: a.Identity, Cases: a.Cases,
 		CaseStore: a.CaseStore, Appointments: a.Appointments, Exchange: a.Exchange, Approval: a.Approval,
-		CatalogStore: a.catalogStore, Grid: a.Grid, Now: a.Now}
+		CatalogStore: a.catalogStore, Grid: a.Grid, Events: a.Events, Now: a.Now}
 }
 
 // Serve serves HTTP on ln until ctx ends, then stops accepting connections
@@ -326,6 +354,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	go a.Search.Watch(bg, 30*time.Second)
 	go a.Grid.Watch(bg, 30*time.Second)
+	go a.Events.Follow(bg, time.Second)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -366,6 +395,9 @@ func (a *App) housekeeping(ctx context.Context) {
 			}
 			if _, err := a.Cases.SyncShipments(ctx, 500); err != nil {
 				a.Log.Error("courier status sync", "err", err)
+			}
+			if _, err := a.Events.Sweep(ctx, a.Now()); err != nil {
+				a.Log.Error("event SLA escalation", "err", err)
 			}
 		}
 	}

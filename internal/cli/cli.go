@@ -38,6 +38,8 @@ func commands() []command {
 		{"migrate", "apply database migrations and report the schema version", runMigrate},
 		{"catalog", "import the service catalogue: catalog import DIR", runCatalog},
 		{"exchange", "departments' registries: exchange import DATASET FILE.jsonl, exchange verify-log", runExchange},
+		{"events", "grid events: events simulate --days N --per-day M [--live], events sweep", runEvents},
+		{"open311", "Open311 clients' API keys: open311 key add --name NAME, open311 key list, open311 key revoke ID|NAME", runOpen311},
 		{"grid", "the governance grid: grid import FILE.geojson, grid export --level LEVEL", runGrid},
 		{"approval", "instant approval: approval eval --service CODE --input FILE.json, approval replay DECISION_ID", runApproval},
 		{"loadgen", "load generator against a running server: loadgen graduates --count N --dir DIR, loadgen approval --url URL --rate R", runLoadgen},

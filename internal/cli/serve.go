@@ -98,6 +98,8 @@ func printBanner(w io.Writer, url string, res *demo.Result) {
 	g := res.Grid.Counts
 	fmt.Fprintf(w, "  grid: %d district, %d streets, %d communities, %d micro-grids (synthetic below street level)\n",
 		g[grid.District], g[grid.Street], g[grid.Community], g[grid.Microgrid])
+	fmt.Fprintf(w, "  grid events: %d categories, %d micro-grids for the grid worker grid-xa, %d synthetic events generated this start\n",
+		res.Events.Categories, res.Events.WorkerCells, res.Events.Events)
 	fmt.Fprintf(w, "  instant approval (秒批): 4403-SZRS-001 高校应届毕业生引进入户 — try it as 王磊 (420106200203153452)\n")
 	fmt.Fprintf(w, "  %d demo accounts and %d generated accounts created, %d demo applications generated this start\n",
 		res.Created, res.Generated, res.Applications)
