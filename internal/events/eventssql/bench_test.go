@@ -109,3 +109,23 @@ func BenchmarkSingle(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSimulate writes a day of Bao'an's synthetic history (16,400
+// reports with their whole lifecycles) per iteration, on SQLite.
+//
+//	go test -run XXX -bench Simulate -benchtime 3x ./internal/events/eventssql/
+func BenchmarkSimulate(b *testing.B) {
+	e := et.NewEnv(b, dbtest.Open(b, db.SQLite), events.Config{})
+	ctx := context.Background()
+	end := time.Date(2026, 3, 1, 15, 59, 0, 0, time.UTC)
+	b.ResetTimer()
+	n := 0
+	for i := range b.N {
+		rep, err := e.Service.Simulate(ctx, events.SimOptions{Days: 1, PerDay: 16400, End: end.AddDate(0, 0, -i), Seed: uint64(i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n += rep.Events
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+}
