@@ -94,7 +94,7 @@ var messages = web.Messages{
 	"events.field.desc_hint":   {ZH: "发生了什么、有何危险、涉及多少人或物。", EN: "What is happening, any danger, how many people or things."},
 	"events.field.address":     {ZH: "地址或地标", EN: "Address or landmark"},
 	"events.field.location":    {ZH: "位置", EN: "Location"},
-	"events.field.loc_hint":    {ZH: "点击地图或拖动标记；也可使用定位或填写 WGS84 经纬度。", EN: "Tap the map or drag the marker; or use your location, or type WGS84 coordinates."},
+	"events.field.loc_hint":    {ZH: "在地图上点选位置；也可使用定位或填写 WGS84 经纬度。", EN: "Tap the place on the map, use your location, or type WGS84 coordinates."},
 	"events.field.geolocate":   {ZH: "使用我的位置", EN: "Use my location"},
 	"events.field.lon":         {ZH: "经度", EN: "Longitude"},
 	"events.field.lat":         {ZH: "纬度", EN: "Latitude"},

@@ -60,7 +60,32 @@
   }
   var where = document.getElementById("report-where");
   var lonIn = form.querySelector("[data-lon]"), latIn = form.querySelector("[data-lat]");
-  var map = null, marker = null;
+  var map = null, marker = null, cells = null, shownParent = "";
+
+  // outline draws the micro-grids of the community the point lies in, the
+  // point's own one stronger, so that the pin has a place around it.
+  function outline(parent, cell) {
+    if (!map) {
+      return;
+    }
+    var style = function (f) {
+      var mine = f.properties.code === cell;
+      return { color: mine ? "#b5171d" : "#1d4f91", weight: mine ? 2 : 1, fill: mine, fillOpacity: 0.08 };
+    };
+    if (parent === shownParent && cells) {
+      cells.setStyle(style);
+      return;
+    }
+    fetch("/api/v1/grid/cells?level=microgrid&parent=" + encodeURIComponent(parent), { headers: { Accept: "application/geo+json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (gj) {
+        if (!gj) { return; }
+        if (cells) { map.removeLayer(cells); }
+        cells = window.L.geoJSON(gj, { style: style, interactive: false }).addTo(map);
+        shownParent = parent;
+      })
+      .catch(function () {});
+  }
 
   // describe shows which grid cell the point lies in.
   function describe(lon, lat) {
@@ -72,6 +97,9 @@
           return;
         }
         where.textContent = where.dataset.label + j.chain.map(function (c) { return c.name; }).join(" › ");
+        if (j.chain.length > 1 && j.cell) {
+          outline(j.chain[j.chain.length - 2].code, j.cell.code);
+        }
       })
       .catch(function () { where.textContent = ""; });
   }
