@@ -197,8 +197,8 @@ func (s *Store) List(ctx context.Context, f events.Filter, scope events.Scope) (
 		}
 		add(`state IN (`+inList(len(a))+`)`, a...)
 	}
-	if f.Queue {
-		add(`state = 'reported' AND duplicate_of = ''`)
+	if f.Queue { // reported events have no assignee: the state index gives them newest first
+		add(`state = 'reported' AND assignee_dept = '' AND duplicate_of = ''`)
 	}
 	if len(f.Categories) > 0 {
 		a := make([]any, len(f.Categories))
