@@ -163,8 +163,10 @@
           layer.on("click", function (e) { place(e.latlng.lng, e.latlng.lat, false); });
         }
       }).addTo(map);
+      // Without animation: Leaflet ignores a move asked for while it
+      // animates a zoom, so a location found meanwhile would be lost.
       if (!marker) {
-        map.fitBounds(streets.getBounds());
+        map.fitBounds(streets.getBounds(), { animate: false });
       }
     })
     .catch(function () {});
