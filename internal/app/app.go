@@ -93,6 +93,8 @@ type App struct {
 	Now func() time.Time
 
 	catalogStore *catalogsql.Store
+	// eventPages end their live streams when the server shuts down.
+	eventPages *eventsweb.Handlers
 	// catalogReads caches the items and departments that applications read.
 	catalogReads *catalog.ReadCache
 	smsc         *smpp.Channel // nil without an SMS centre
@@ -298,6 +300,7 @@ func (a *App) buildHTTP() error {
 		return err
 	}
 	eventPages.Routes(srv.Mux)
+	a.eventPages = eventPages
 	o311, err := open311web.New(open311web.Deps{Service: a.Open311, Files: a.Files, BaseURL: a.Config.BaseURL,
 		MaxUploadBytes: a.Config.MaxUploadBytes, Log: a.Log})
 	if err != nil {
@@ -345,6 +348,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	srv.RegisterOnShutdown(a.eventPages.Shutdown) // open live streams would hold up the shutdown
 	bg, stop := context.WithCancel(ctx)
 	defer stop()
 	go a.housekeeping(bg)

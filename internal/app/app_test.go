@@ -127,8 +127,8 @@ func TestPlatform(t *testing.T) {
 			// A second platform on the same database seeds nothing new.
 			again := apptest.Start(t, apptest.Options{Configure: func(c *config.Config) { c.DB = dsn }})
 			m, err := again.App.Identity.CountAccounts(context.Background())
-			if err != nil || m != n || n != 11+317 {
-				t.Fatalf("accounts after second start = %d (%v), first %d; want 328 (11 demo, 317 generated) both times", m, err, n)
+			if err != nil || m != n || n != 13+317 {
+				t.Fatalf("accounts after second start = %d (%v), first %d; want 330 (13 demo, 317 generated) both times", m, err, n)
 			}
 			res, err := http.Get(again.URL + "/healthz")
 			if err != nil || res.StatusCode != 200 {

@@ -140,7 +140,7 @@ func TestConfig(t *testing.T) {
 func TestDemo(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{"PENGCHENG_DATA": t.TempDir(), "PENGCHENG_ADDR": "127.0.0.1:0"}
-	for i, wantCreated := range []string{"11 demo accounts and 317 generated accounts created, 40 demo applications", "0 demo accounts and 0 generated accounts created, 0 demo applications"} {
+	for i, wantCreated := range []string{"13 demo accounts and 317 generated accounts created, 40 demo applications", "0 demo accounts and 0 generated accounts created, 0 demo applications"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		pr, pw := io.Pipe()
 		var errb bytes.Buffer

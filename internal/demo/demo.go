@@ -219,6 +219,8 @@ func accounts() []demoAccount {
 		staff("sc-clerk", "黄丽（演示·市场监管窗口）", "SZSC", "窗口人员：市市场监管委", identity.Caseworker),
 		staff("grid-xa", "周勇（演示·新安网格员）", "SZCG", "网格员", identity.GridWorker),
 		staff("dispatch", "吴敏（演示·调度员）", "SZXF", "调度员", identity.Dispatcher),
+		staff("cg-staff", "王强（演示·城管执法队员）", "SZCG", "城管处置：城市管理、市容、市政类事件", identity.Caseworker),
+		staff("xf-staff", "赵刚（演示·消防监督员）", "SZXF", "消防处置：消防隐患类事件", identity.Caseworker),
 		person("44030619900512123X", "张晓明（演示）", "13800138001", "市民（宝安户籍）"),
 		person("440304199508202346", "李芳（演示）", "13800138002", "市民（福田户籍）"),
 		person("420106200203153452", "王磊（演示·应届毕业生）", "13800138003", "市民（外地户籍应届毕业生）"),
