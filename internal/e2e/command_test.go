@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -143,8 +144,22 @@ func TestCommandCentreLive(t *testing.T) {
 // poll waits until the JavaScript expression is true.
 func (b *tab) poll(step, expr string) {
 	b.t.Helper()
-	b.do(step, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond),
-		chromedp.WithPollingTimeout(stepTimeout-2*time.Second)))
+	for attempt := 0; ; attempt++ {
+		ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+		err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond),
+			chromedp.WithPollingTimeout(stepTimeout-2*time.Second)))
+		cancel()
+		// A page that was still replacing the previous one's JavaScript
+		// context answers "Cannot find context": poll the new one.
+		if err != nil && attempt < 3 && strings.Contains(err.Error(), "Cannot find context") {
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		if err != nil {
+			b.fail(step, err)
+		}
+		return
+	}
 }
 
 // attr returns an attribute of the first element matching sel ("" when

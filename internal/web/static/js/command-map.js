@@ -296,7 +296,7 @@
     root.appendChild(C.el("strong", null, p.category_name || p.category || ""));
     root.appendChild(C.el("span", "mono", p.code || p.id));
     var dl = C.el("dl");
-    [["js.reported_at", when(p.reported_at)], ["js.due_at", when(p.due_at)], ["js.cell", p.cell || ""]].forEach(function (row) {
+    [["js.reported_at", when(p.reported_at)], ["js.due_at", when(p.due_at)], ["js.cell", p.cell_name || p.cell || ""]].forEach(function (row) {
       if (row[1]) {
         dl.appendChild(C.el("dt", null, T[row[0]]));
         dl.appendChild(C.el("dd", null, row[1]));
@@ -357,6 +357,19 @@
     statusEl.textContent = s;
   }
 
+  // An event page links here with ?focus=<id>: the first load centres the
+  // map on that event and opens its popup.
+  var focusID = new URLSearchParams(location.search).get("focus");
+  function focusOnce() {
+    var m = focusID && markers[focusID];
+    if (!m) {
+      return;
+    }
+    focusID = null;
+    map.setView(m.getLatLng(), Math.max(map.getZoom(), 16), { animate: false });
+    m.openPopup();
+  }
+
   function loadEvents() {
     var seq = ++loadSeq;
     box.setAttribute("data-events", "loading");
@@ -375,6 +388,7 @@
       C.hide(eventsAlert);
       box.setAttribute("data-events", "ready");
       count();
+      focusOnce();
       listen();
     }, function (err) {
       if (seq !== loadSeq) {
