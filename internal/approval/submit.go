@@ -25,18 +25,8 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 // Bad input is refused as cases.Submit refuses it, and nothing is
 // stored.
 func (s *Service) Submit(ctx context.Context, actor *identity.Account, sub cases.Submission) (*cases.Application, *Decision, error) {
-	app, dec, _, err := s.submit(ctx, actor, sub)
+	app, dec, _, err := s.submitRecorded(ctx, actor, sub)
 	return app, dec, err
-}
-
-// submit is Submit that also returns the application's trace when it
-// decided it (nil otherwise).
-func (s *Service) submit(ctx context.Context, actor *identity.Account, sub cases.Submission) (*cases.Application, *Decision, []*cases.Event, error) {
-	app, dec, rec, err := s.submitRecorded(ctx, actor, sub)
-	if rec == nil {
-		return app, dec, nil, err
-	}
-	return app, dec, rec.Events, err
 }
 
 // submitRecorded does the work of Submit and returns the recording it
@@ -78,7 +68,7 @@ func (s *Service) submitRecorded(ctx context.Context, actor *identity.Account, s
 // (stored at version from; 0 for a new application).
 func (s *Service) decide(ctx context.Context, app *cases.Application, from int, it *catalog.Item, version int,
 	prg *Program, in *Input, person cases.Party) (*Recording, *Decision, error) {
-	ev, form := s.runWithHandover(ctx, it, version, prg, in, "办件 "+app.ID)
+	ev := s.run(ctx, it, version, prg, in, "办件 "+app.ID)
 	dec := s.decision(ev, in, app.ID)
 	auto := cases.AutoDecision{Outcome: cases.AutoOutcome(ev.Outcome), Ref: "decision:" + dec.ID}
 	switch ev.Outcome {
@@ -94,7 +84,7 @@ func (s *Service) decide(ctx context.Context, app *cases.Application, from int, 
 	}
 	rec := &Recording{App: app, FromVersion: from, Events: events, Decision: dec}
 	if ev.Outcome == Approve && prg.Doc.Handover != nil {
-		if err := s.handover(ctx, rec, prg.Doc.Handover.Item, person, form); err != nil {
+		if err := s.handover(ctx, rec, prg.Doc.Handover.Item, person, ev.handover); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -119,13 +109,6 @@ func (s *Service) handover(ctx context.Context, rec *Recording, itemCode string,
 	rec.Handover, rec.HandoverEvents, rec.Transfer, rec.HandoverDepartment = h, []*cases.Event{hev}, tev, dept.Name
 	rec.Events = append(rec.Events, tev)
 	return nil
-}
-
-// runWithHandover is run that also returns the hand-over form of an
-// approval.
-func (s *Service) runWithHandover(ctx context.Context, it *catalog.Item, version int, prg *Program, in *Input, ref string) (*Evaluation, map[string]string) {
-	ev := s.run(ctx, it, version, prg, in, ref)
-	return ev, ev.handover
 }
 
 // inputOf builds the evaluation's input from a prepared application, and
@@ -220,12 +203,12 @@ func (s Submitter) Submit(ctx context.Context, actor *identity.Account, sub case
 // SubmitView is Submit answering with the submitter's view of the new
 // application and its trace, without reading back what was just stored.
 func (s Submitter) SubmitView(ctx context.Context, actor *identity.Account, sub cases.Submission) (*cases.View, error) {
-	app, _, trace, err := s.S.submit(ctx, actor, sub)
+	app, _, rec, err := s.S.submitRecorded(ctx, actor, sub)
 	if err != nil {
 		return nil, err
 	}
-	if trace != nil {
-		if v := s.S.d.Cases.ViewOf(actor, app, trace); v != nil {
+	if rec != nil {
+		if v := s.S.d.Cases.ViewOf(actor, app, rec.Events); v != nil {
 			return v, nil
 		}
 	}

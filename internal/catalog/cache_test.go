@@ -29,7 +29,9 @@ func (r *countingReader) FindDepartment(_ context.Context, code string) (*catalo
 	return &catalog.Department{Code: code, Name: "部门" + code}, nil
 }
 
-func (r *countingReader) FindDepartments(context.Context) ([]*catalog.Department, error) { return nil, nil }
+func (r *countingReader) FindDepartments(context.Context) ([]*catalog.Department, error) {
+	return nil, nil
+}
 
 func TestReadCache(t *testing.T) {
 	ctx := context.Background()

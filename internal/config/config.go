@@ -152,7 +152,6 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (PENGCHENG_LOG_LEVEL)")
 }
 
-
 // Complete fills the values derived from others (DB from DataDir, BaseURL
 // from Addr, SecureCookies from BaseURL) and validates the result.
 func (c *Config) Complete() error {

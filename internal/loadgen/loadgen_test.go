@@ -3,8 +3,10 @@ package loadgen_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -44,8 +46,7 @@ func TestApprovalLoad(t *testing.T) {
 	if os.Getenv("PENGCHENG_LOAD_SECONDS") != "" {
 		d, _ := time.ParseDuration(os.Getenv("PENGCHENG_LOAD_SECONDS") + "s")
 		plan.Duration = d
-		var r float64
-		if _, err := fmtSscan(os.Getenv("PENGCHENG_LOAD_RATE"), &r); err == nil {
+		if r, err := strconv.ParseFloat(os.Getenv("PENGCHENG_LOAD_RATE"), 64); err == nil {
 			plan.Rate = r
 		}
 	}
@@ -59,7 +60,7 @@ func TestApprovalLoad(t *testing.T) {
 				"certificate_no": g.CertificateNo, "degree_certificate_no": g.DegreeNo},
 			"materials": mats, "delivery": map[string]string{"method": "pickup", "hall": "SMZX"}}, &out)
 		if err == nil && code != http.StatusCreated {
-			err = errStatus(code)
+			err = fmt.Errorf("status %d", code)
 		}
 		return out.State, err
 	})

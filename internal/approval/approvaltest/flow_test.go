@@ -274,4 +274,3 @@ func TestRuleSetLifecycle(t *testing.T) {
 		}
 	})
 }
-
